@@ -1,0 +1,2 @@
+# devices: library sources, linked into build/libmmulab.a
+LIB_SRCS += $(wildcard devices/*.c)

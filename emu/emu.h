@@ -1,0 +1,160 @@
+/*
+ * emu/emu.h — the face of emu/: the program around the CPU.  Grouped by
+ * file: options.c parses the command line, loader.c puts a Multiboot kernel
+ * and its modules in RAM, machine.c assembles and runs a machine, report.c
+ * writes mmulab's own messages (crash and halt reports, statistics).
+ *
+ * Exit statuses (also in emu/README.md and --help):
+ *
+ *   odd      the guest wrote v to isa-debug-exit: (v << 1) | 1, as QEMU
+ *   0        -h / --help
+ *   2        bad input: command line, kernel or module file
+ *   4        --max-insns or --timeout reached
+ *   6        triple fault
+ *   8        guest halted: every CPU halted with nothing that could wake it
+ *   130      interrupted (SIGINT, Ctrl-C); 143 on SIGTERM
+ */
+#ifndef MMULAB_EMU_EMU_H
+#define MMULAB_EMU_EMU_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cpu/x86/cpu.h"
+#include "devices/bus.h"
+#include "devices/chardev.h"
+#include "devices/uart16550.h"
+
+#define EMU_EXIT_BAD_INPUT 2
+#define EMU_EXIT_LIMIT 4
+#define EMU_EXIT_TRIPLE_FAULT 6
+#define EMU_EXIT_HALTED 8
+#define EMU_EXIT_INTERRUPTED 130
+#define EMU_EXIT_TERMINATED 143
+
+#define EMU_ERR 256 /* size of the one-line error buffers */
+
+/* ---- options.c ---- */
+
+#define RAM_MIN (2ull << 20)
+#define RAM_MAX (3ull << 30)
+#define RAM_DEFAULT (128ull << 20)
+#define QUANTUM_DEFAULT 10000
+
+struct options {
+	const char *kernel;
+	const char *append;  /* "" when not given */
+	const char *initrd;  /* NULL when not given */
+	const char *serial;  /* "stdio", "file:PATH" or "none" */
+	uint64_t ram_size;   /* bytes */
+	uint64_t max_insns;  /* 0: no limit */
+	double timeout;      /* seconds of host time, 0: none */
+	uint64_t quantum;    /* instructions per vCPU turn */
+	uint16_t debugexit_base, debugexit_size;
+	int no_reboot;       /* accepted; a triple fault always ends the run */
+	int stats;           /* print statistics at every end of run */
+};
+
+/* Parse argv into `o` (defaults first).  Returns 0 to run, 1 when help was
+ * asked for (usage not yet printed), or -1 with a one-line reason in
+ * `err`.  `o` points into argv: argv must outlive it. */
+int options_parse(struct options *o, int argc, char **argv, char *err,
+		  size_t errlen);
+
+/* Parse a QEMU -m size: "256" (MiB), "256M", "1G", "size=512M"; the result
+ * in bytes.  Returns 0 or -1 (unparsable, not 4 KiB aligned, or outside
+ * RAM_MIN..RAM_MAX) with a reason in `err`. */
+int options_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
+
+/* Write the usage text (every option and the exit statuses) to `f`. */
+void options_usage(FILE *f);
+
+/* ---- loader.c ---- */
+
+/* Where a Multiboot kernel went. */
+struct kernel_info {
+	uint32_t entry;       /* EIP at entry */
+	uint32_t load_addr;   /* lowest byte of the image */
+	uint32_t kernel_size; /* load_addr .. end of bss */
+	uint32_t header_flags;
+	int aout_kludge;      /* addresses came from the header, not the ELF */
+};
+
+/*
+ * Load the Multiboot v1 kernel in `img` (`len` bytes) into RAM as QEMU's
+ * -kernel does: find the header (magic 0x1BADB002, flags, checksum) at a
+ * 4-byte-aligned offset in the first 8 KiB; with flag 16 use the header's
+ * addresses, else load the ELF32 PT_LOAD segments at p_paddr.  Returns 0,
+ * or -1 with a one-line reason in `err` (RAM may be partly written then).
+ */
+int loader_load_kernel(struct bus *b, const uint8_t *img, size_t len,
+		       struct kernel_info *k, char *err, size_t errlen);
+
+/* Read a whole file.  Returns 0 and a malloc'd buffer (caller frees), or -1
+ * with a reason in `err` naming `what` ("kernel", "module"). */
+int loader_read_file(const char *path, const char *what, uint8_t **data,
+		     size_t *len, char *err, size_t errlen);
+
+/* Load the kernel file, the -initrd modules and the Multiboot information.
+ * Returns 0 with the entry point and the information's address, or -1 with
+ * a reason in `err`. */
+int loader_boot(struct bus *b, const struct options *o, uint32_t *entry,
+		uint32_t *info, char *err, size_t errlen);
+
+/* ---- machine.c ---- */
+
+#define MACHINE_MAX_CPUS 1 /* -smp comes later; everything loops over ncpus */
+
+struct machine_stats {
+	uint64_t quanta;
+	uint64_t halts;
+	struct timespec start, end;
+};
+
+struct machine {
+	struct bus bus;
+	int ncpus;
+	struct cpu *cpus; /* ncpus of them */
+	struct chardev serial;
+	struct chardev console; /* port 0xE9 when serial is not stdio */
+	struct uart16550 uart;
+	struct options opt;
+	struct machine_stats stats;
+	int status; /* exit status once machine_run returned */
+};
+
+/* Build the machine `o` describes (RAM, devices, CPUs) and boot the kernel
+ * into it.  Returns 0, or -1 with a reason in `err`; machine_free() is
+ * safe either way. */
+int machine_init(struct machine *m, const struct options *o, char *err,
+		 size_t errlen);
+
+/* Run until the guest or a limit ends the run; reports why on stderr
+ * (nothing for isa-debug-exit) and returns the process exit status. */
+int machine_run(struct machine *m);
+
+/* Release everything; restores the terminal. */
+void machine_free(struct machine *m);
+
+/* Total instructions retired by all CPUs. */
+uint64_t machine_icount(const struct machine *m);
+
+/* Install SIGINT/SIGTERM handlers that make machine_run stop cleanly. */
+void machine_catch_signals(void);
+
+/* ---- report.c ---- */
+
+/* One line "mmulab: MESSAGE" on stderr, after flushing guest output. */
+void report_msg(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Register dump and the last instructions of `c`, disassembled. */
+void report_cpu(struct machine *m, struct cpu *c);
+
+/* One line of statistics: instructions, time, MIPS, MMU counters. */
+void report_stats(struct machine *m);
+
+#endif

@@ -1,0 +1,2 @@
+# firmware: library sources, linked into build/libmmulab.a
+LIB_SRCS += $(wildcard firmware/*.c)

@@ -1,0 +1,2 @@
+# mmu: library sources, linked into build/libmmulab.a
+LIB_SRCS += $(wildcard mmu/*.c)
