@@ -1,0 +1,307 @@
+/*
+ * emu/options.c — mmulab's command line.  Options are spelled as QEMU
+ * spells them where QEMU has them, so a QEMU command line that boots a
+ * Multiboot kernel boots it in mmulab; mmulab's own options are long ones.
+ * Every option may be written with one or two dashes, and a long option's
+ * value may follow an '=' (--timeout=5).
+ */
+#include "emu/emu.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void options_usage(FILE *f)
+{
+	fputs("usage: mmulab [options] KERNEL\n"
+	      "Boot a Multiboot v1 kernel (as qemu-system-x86_64 -kernel does).\n"
+	      "\n"
+	      "QEMU-compatible options:\n"
+	      "  -kernel FILE        the kernel (instead of the KERNEL argument)\n"
+	      "  -append STRING      kernel command line (after the kernel path)\n"
+	      "  -initrd \"F [ARGS][,F [ARGS]...]\"\n"
+	      "                      Multiboot modules; ',,' is a literal comma\n"
+	      "  -m SIZE             guest RAM: 256 (MiB), 256M, 1G; default 128M,\n"
+	      "                      2M to 3G\n"
+	      "  -serial DEV         COM1 output: stdio (default), file:PATH, none\n"
+	      "  -device isa-debug-exit[,iobase=0xf4][,iosize=4]\n"
+	      "                      where the exit device sits (it is always there)\n"
+	      "  -display none, -no-reboot, -accel ACCEL\n"
+	      "                      accepted for compatibility (a triple fault always\n"
+	      "                      ends the run)\n"
+	      "\n"
+	      "mmulab options:\n"
+	      "  --max-insns N       stop after N instructions (status 4)\n"
+	      "  --timeout SECONDS   stop after SECONDS of host time (status 4)\n"
+	      "  --quantum N         instructions per vCPU turn (default 10000)\n"
+	      "  --stats             print statistics when the run ends\n"
+	      "  -h, --help          this text\n"
+	      "\n"
+	      "Guest output: COM1 (0x3F8) goes to -serial, port 0xE9 to stdout.\n"
+	      "mmulab's own messages go to stderr, each starting with \"mmulab: \".\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  odd   the guest wrote V to isa-debug-exit: (V << 1) | 1\n"
+	      "  0     --help\n"
+	      "  2     bad input (command line, kernel or module file)\n"
+	      "  4     --max-insns or --timeout reached\n"
+	      "  6     triple fault (register dump and last instructions on stderr)\n"
+	      "  8     guest halted (every CPU halted, nothing can wake it)\n"
+	      "  130   interrupted by Ctrl-C (143 by SIGTERM)\n",
+	      f);
+}
+
+/* Unsigned integer, decimal or 0x-hex, the whole string. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	if (!*s || *s == '-')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int options_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
+{
+	const char *p = strncmp(s, "size=", 5) == 0 ? s + 5 : s;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(p, &end, 10);
+	uint64_t shift = 20; /* no suffix: MiB, as QEMU */
+	if (end == p || errno || *p == '-')
+		goto bad;
+	switch (*end) {
+	case 0:
+		break;
+	case 'k': case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't': case 'T':
+		shift = 40;
+		end++;
+		break;
+	default:
+		goto bad;
+	}
+	if (*end == 'B' || *end == 'b' || (*end == 'i' && end[1] == 'B'))
+		end += *end == 'i' ? 2 : 1;
+	if (*end || x > (RAM_MAX >> shift) + 1)
+		goto range;
+	*bytes = (uint64_t)x << shift;
+	if (*bytes < RAM_MIN || *bytes > RAM_MAX)
+		goto range;
+	if (*bytes & 0xfff) {
+		snprintf(err, errlen, "-m %s: not a multiple of 4 KiB", s);
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "-m %s: not a size (examples: 256, 256M, 1G)", s);
+	return -1;
+range:
+	snprintf(err, errlen, "-m %s: RAM must be between %llu MiB and %llu MiB", s,
+		 RAM_MIN >> 20, RAM_MAX >> 20);
+	return -1;
+}
+
+/* -device isa-debug-exit[,iobase=N][,iosize=N] */
+static int parse_device(struct options *o, const char *s, char *err,
+			size_t errlen)
+{
+	const char *name = "isa-debug-exit";
+	size_t n = strlen(name);
+	if (strncmp(s, name, n) != 0 || (s[n] && s[n] != ',')) {
+		snprintf(err, errlen, "-device %s: unsupported device "
+			 "(only isa-debug-exit)", s);
+		return -1;
+	}
+	for (const char *p = s + n; *p == ',';) {
+		p++;
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char prop[64];
+		uint64_t v;
+		if (len >= sizeof(prop))
+			goto bad;
+		memcpy(prop, p, len);
+		prop[len] = 0;
+		char *eq = strchr(prop, '=');
+		if (!eq || parse_u64(eq + 1, &v) != 0 || v > 0xffff)
+			goto bad;
+		*eq = 0;
+		if (strcmp(prop, "iobase") == 0)
+			o->debugexit_base = (uint16_t)v;
+		else if (strcmp(prop, "iosize") == 0 && v >= 1 && v <= 4)
+			o->debugexit_size = (uint16_t)v;
+		else
+			goto bad;
+		p += len;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "-device %s: bad property (iobase=N, iosize=1..4)", s);
+	return -1;
+}
+
+enum opt_id {
+	OPT_KERNEL, OPT_APPEND, OPT_INITRD, OPT_M, OPT_SERIAL, OPT_DEVICE,
+	OPT_DISPLAY, OPT_NO_REBOOT, OPT_ACCEL, OPT_MAX_INSNS, OPT_TIMEOUT,
+	OPT_QUANTUM, OPT_STATS, OPT_HELP,
+};
+
+static const struct {
+	const char *name; /* without leading dashes */
+	int id;
+	int has_arg;
+} opt_table[] = {
+	{ "kernel", OPT_KERNEL, 1 },     { "append", OPT_APPEND, 1 },
+	{ "initrd", OPT_INITRD, 1 },     { "m", OPT_M, 1 },
+	{ "serial", OPT_SERIAL, 1 },     { "device", OPT_DEVICE, 1 },
+	{ "display", OPT_DISPLAY, 1 },   { "no-reboot", OPT_NO_REBOOT, 0 },
+	{ "accel", OPT_ACCEL, 1 },       { "max-insns", OPT_MAX_INSNS, 1 },
+	{ "timeout", OPT_TIMEOUT, 1 },   { "quantum", OPT_QUANTUM, 1 },
+	{ "stats", OPT_STATS, 0 },       { "h", OPT_HELP, 0 },
+	{ "help", OPT_HELP, 0 },
+};
+
+static int apply(struct options *o, int id, const char *opt, const char *arg,
+		 char *err, size_t errlen)
+{
+	switch (id) {
+	case OPT_KERNEL:
+		o->kernel = arg;
+		return 0;
+	case OPT_APPEND:
+		o->append = arg;
+		return 0;
+	case OPT_INITRD:
+		o->initrd = arg;
+		return 0;
+	case OPT_M:
+		return options_parse_size(arg, &o->ram_size, err, errlen);
+	case OPT_SERIAL:
+		o->serial = arg;
+		return 0;
+	case OPT_DEVICE:
+		return parse_device(o, arg, err, errlen);
+	case OPT_DISPLAY:
+		if (strcmp(arg, "none") == 0)
+			return 0;
+		snprintf(err, errlen, "-display %s: only 'none' is supported", arg);
+		return -1;
+	case OPT_NO_REBOOT:
+		o->no_reboot = 1;
+		return 0;
+	case OPT_ACCEL:
+		return 0; /* mmulab always interprets */
+	case OPT_MAX_INSNS:
+		if (parse_u64(arg, &o->max_insns) != 0 || o->max_insns == 0)
+			break;
+		return 0;
+	case OPT_TIMEOUT: {
+		char *end;
+		errno = 0;
+		o->timeout = strtod(arg, &end);
+		if (end == arg || *end || errno || !(o->timeout > 0))
+			break;
+		return 0;
+	}
+	case OPT_QUANTUM:
+		if (parse_u64(arg, &o->quantum) != 0 || o->quantum == 0)
+			break;
+		return 0;
+	case OPT_STATS:
+		o->stats = 1;
+		return 0;
+	}
+	snprintf(err, errlen, "%s %s: expected a positive number", opt, arg);
+	return -1;
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err,
+		  size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->append = "";
+	o->serial = "stdio";
+	o->ram_size = RAM_DEFAULT;
+	o->quantum = QUANTUM_DEFAULT;
+	o->debugexit_base = 0xf4;
+	o->debugexit_size = 4;
+
+	const char *positional = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] != '-' || a[1] == 0) {
+			if (positional) {
+				snprintf(err, errlen, "more than one kernel ('%s', '%s')",
+					 positional, a);
+				return -1;
+			}
+			positional = a;
+			continue;
+		}
+		const char *name = a + 1 + (a[1] == '-');
+		const char *inline_arg = NULL;
+		char buf[32];
+		const char *eq = a[1] == '-' ? strchr(name, '=') : NULL;
+		if (eq && (size_t)(eq - name) < sizeof(buf)) {
+			memcpy(buf, name, (size_t)(eq - name));
+			buf[eq - name] = 0;
+			name = buf;
+			inline_arg = eq + 1;
+		}
+		size_t k;
+		for (k = 0; k < sizeof(opt_table) / sizeof(opt_table[0]); k++)
+			if (strcmp(name, opt_table[k].name) == 0)
+				break;
+		if (k == sizeof(opt_table) / sizeof(opt_table[0])) {
+			snprintf(err, errlen, "unknown option '%s' (try --help)", a);
+			return -1;
+		}
+		if (opt_table[k].id == OPT_HELP)
+			return 1;
+		const char *arg = NULL;
+		if (opt_table[k].has_arg) {
+			if (inline_arg)
+				arg = inline_arg;
+			else if (i + 1 < argc)
+				arg = argv[++i];
+			else {
+				snprintf(err, errlen, "option '%s' needs an argument", a);
+				return -1;
+			}
+		} else if (inline_arg) {
+			snprintf(err, errlen, "option '%s' takes no argument", a);
+			return -1;
+		}
+		if (apply(o, opt_table[k].id, a, arg, err, errlen) != 0)
+			return -1;
+	}
+	if (positional && o->kernel) {
+		snprintf(err, errlen, "kernel given twice ('%s' and -kernel '%s')",
+			 positional, o->kernel);
+		return -1;
+	}
+	if (positional)
+		o->kernel = positional;
+	if (!o->kernel) {
+		snprintf(err, errlen, "no kernel given (usage: mmulab [options] KERNEL; "
+			 "try --help)");
+		return -1;
+	}
+	return 0;
+}
