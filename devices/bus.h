@@ -67,6 +67,9 @@ struct bus {
 	uint32_t *page_gen;
 	uint8_t *page_code;
 
+	int *code_written; /* set to 1 when a code frame is written (the running
+			    * CPU points it at its block-break flag) */
+
 	volatile int stop; /* enum bus_stop_reason, nonzero: leave the run loop */
 	int exit_status;
 };
@@ -118,6 +121,8 @@ static inline void bus_note_write(struct bus *b, uint64_t pfn)
 	if (b->page_code[pfn]) {
 		b->page_code[pfn] = 0;
 		b->page_gen[pfn]++;
+		if (b->code_written)
+			*b->code_written = 1;
 	}
 }
 

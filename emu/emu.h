@@ -142,7 +142,8 @@ void machine_free(struct machine *m);
 /* Total instructions retired by all CPUs. */
 uint64_t machine_icount(const struct machine *m);
 
-/* Install SIGINT/SIGTERM handlers that make machine_run stop cleanly. */
+/* Install SIGINT/SIGTERM handlers that make machine_run stop cleanly, and
+ * ignore SIGPIPE. */
 void machine_catch_signals(void);
 
 /* ---- report.c ---- */

@@ -33,6 +33,9 @@ void machine_catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed stdout loses guest output (write fails with EPIPE) but
+	 * does not kill mmulab before it restores the terminal. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int machine_init(struct machine *m, const struct options *o, char *err,
@@ -120,7 +123,7 @@ static void flush_output(struct machine *m)
 		chardev_flush(&m->console);
 }
 
-/* End the run with `status`; `why` (may be NULL) is reported on stderr. */
+/* End the run with `status`; statistics when `stats` or --stats. */
 static int finish(struct machine *m, int status, int stats)
 {
 	clock_gettime(CLOCK_MONOTONIC, &m->stats.end);
@@ -148,12 +151,12 @@ int machine_run(struct machine *m)
 		if (o->max_insns && done >= o->max_insns) {
 			report_msg(m, "instruction limit reached (%llu instructions)",
 				   (unsigned long long)done);
-			return finish(m, EMU_EXIT_LIMIT, 1);
+			return finish(m, EMU_EXIT_LIMIT, 0);
 		}
 		if (o->timeout > 0 && elapsed(m) >= o->timeout) {
 			report_msg(m, "timeout: %g seconds passed (%llu instructions)",
 				   o->timeout, (unsigned long long)done);
-			return finish(m, EMU_EXIT_LIMIT, 1);
+			return finish(m, EMU_EXIT_LIMIT, 0);
 		}
 		uart_poll_input(&m->uart);
 
@@ -169,11 +172,13 @@ int machine_run(struct machine *m)
 			}
 			int why = cpu_run(c, budget);
 			if (why == CPU_STOP_TRIPLE_FAULT) {
+				const char *msg = c->shutdown_msg;
+				if (strncmp(msg, "triple fault: ", 14) == 0)
+					msg += 14;
 				report_msg(m, "triple fault on CPU %d: %s", c->id,
-					   c->shutdown_msg[0] ? c->shutdown_msg
-							      : "shutdown");
+					   msg[0] ? msg : "shutdown");
 				report_cpu(m, c);
-				return finish(m, EMU_EXIT_TRIPLE_FAULT, 1);
+				return finish(m, EMU_EXIT_TRIPLE_FAULT, 0);
 			}
 			if (why == CPU_STOP_HALT) {
 				m->stats.halts++;
@@ -191,7 +196,7 @@ int machine_run(struct machine *m)
 				   c->id, (unsigned long long)c->rip,
 				   (x86_get_rflags(c) & FL_IF) ? "on, nothing to wake it"
 							       : "off");
-			return finish(m, EMU_EXIT_HALTED, 1);
+			return finish(m, EMU_EXIT_HALTED, 0);
 		}
 	}
 }

@@ -42,4 +42,7 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/%.elf64
 guests: $(GUEST_IMAGES)
 .PHONY: guests
 
--include guests/bench.mk
+# make bench [BENCH_ITERS=N]: guest MIPS on the benchmark kernel, QEMU ratio.
+BENCH_ITERS ?= 24
+bench: $(BUILD)/mmulab $(BUILD)/guests/bench/bench.elf
+	@sh guests/bench/bench.sh $(BUILD) $(BENCH_ITERS)

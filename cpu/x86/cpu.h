@@ -123,6 +123,7 @@ struct cpu {
 	int exc_depth;     /* nesting while delivering: for #DF and shutdown */
 
 	int halted;
+	int block_break; /* set when the mode or paging changed mid-block */
 	int intr_shadow; /* STI / MOV SS shadow: no interrupt before next insn */
 	int nmi_pending;
 	int (*intr_pending)(struct cpu *c); /* returns vector or -1; may be NULL */

@@ -16,8 +16,8 @@
  *   2..6        cache and power leaves: reported empty
  *   7           structured extended features (subleaf 0): none yet
  *   0x80000000  max extended leaf
- *   0x80000001  LM, NX, SYSCALL (64-bit mode only, as Intel), RDTSCP,
- *               LAHF/SAHF in 64-bit mode, LZCNT
+ *   0x80000001  LM, NX, 1-GByte pages, SYSCALL (64-bit mode only, as
+ *               Intel), RDTSCP, LAHF/SAHF in 64-bit mode, LZCNT
  *   0x80000002..4  brand string
  *   0x80000005..7  reserved / caches / invariant TSC: reported empty
  *   0x80000008  physical and linear address widths
@@ -55,6 +55,7 @@
 #define CPUID_E1_ECX_LZCNT (1u << 5)
 #define CPUID_E1_EDX_SYSCALL (1u << 11)
 #define CPUID_E1_EDX_NX (1u << 20)
+#define CPUID_E1_EDX_PAGE1GB (1u << 26)
 #define CPUID_E1_EDX_RDTSCP (1u << 27)
 #define CPUID_E1_EDX_LM (1u << 29)
 
@@ -138,7 +139,9 @@ static void ext_leaf(const struct cpu *c, uint32_t leaf, uint32_t out[4])
 		break;
 	case 0x80000001u:
 		out[2] = CPUID_E1_ECX_LAHF | CPUID_E1_ECX_LZCNT;
-		out[3] = CPUID_E1_EDX_NX | CPUID_E1_EDX_RDTSCP | CPUID_E1_EDX_LM;
+		/* 1-GByte pages: mmu/walk.c maps PDPTEs with PS = 1. */
+		out[3] = CPUID_E1_EDX_NX | CPUID_E1_EDX_PAGE1GB |
+			 CPUID_E1_EDX_RDTSCP | CPUID_E1_EDX_LM;
 		/* Intel reports SYSCALL/SYSRET only to 64-bit code, where
 		 * they are available (SDM vol. 2 table 3-8: "SYSCALL/SYSRET
 		 * available in 64-bit mode"; vol. 1 §21.1.5 lists the bit

@@ -17,17 +17,30 @@
 
 #include "cpu/x86/system.h"
 
-#define ICACHE_BITS 15
-#define ICACHE_SIZE (1u << ICACHE_BITS)
+/*
+ * Decoded blocks: straight-line runs of instructions from one physical
+ * page, decoded once and kept in a pool; a direct-mapped table finds a block
+ * by the physical address (and code size) of its first instruction.  A
+ * block is valid while its frame's generation is unchanged.  When the pool
+ * fills up, everything is dropped and decoding starts afresh.
+ */
+#define BLOCK_MAX 64
+#define BTAB_BITS 14
+#define BTAB_SIZE (1u << BTAB_BITS)
+#define POOL_SIZE (1u << 18)
 
-struct icache_entry {
-	uint64_t tag; /* physical address | code_bits << 56; 0: empty */
-	uint32_t gen; /* page_gen of its frame when decoded */
-	struct insn insn;
+struct block {
+	uint64_t tag;      /* physical address | code_bits << 56; 0: empty */
+	uint32_t gen;      /* page_gen of its frame when decoded */
+	uint32_t n;        /* instructions */
+	uint32_t bytes;    /* bytes covered */
+	struct insn *insns;
 };
 
 struct insn_cache {
-	struct icache_entry e[ICACHE_SIZE];
+	struct block tab[BTAB_SIZE];
+	uint32_t pool_used;
+	struct insn pool[POOL_SIZE];
 };
 
 int x86_raise(struct cpu *c, int vector)
@@ -63,6 +76,7 @@ void cpu_sync_mmu(struct cpu *c)
 		.ac = !!(c->rflags & FL_AC),
 	};
 	mmu_set_ctl(&c->mmu, &ctl);
+	c->block_break = 1;
 }
 
 void x86_update_mode(struct cpu *c)
@@ -75,6 +89,7 @@ void x86_update_mode(struct cpu *c)
 		c->code_bits = 64;
 	else
 		c->code_bits = (cs->attr & SEG_ATTR_DB) ? 32 : 16;
+	c->block_break = 1;
 	cpu_sync_mmu(c);
 }
 
@@ -140,6 +155,8 @@ void cpu_free(struct cpu *c)
 {
 	free(c->icache);
 	c->icache = NULL;
+	if (c->bus && c->bus->code_written == &c->block_break)
+		c->bus->code_written = NULL;
 }
 
 /* Access rights of flat segments (see struct x86_seg). */
@@ -230,98 +247,218 @@ static int deliver_pending(struct cpu *c)
 	return X86_STOP;
 }
 
-/* Decode the instruction at c->rip into *out, through the cache when the
- * instruction lies in one RAM page.  X86_OK or X86_EXC. */
-static int fetch_decode(struct cpu *c, const struct insn **out,
-			struct insn *scratch)
+/* Does this instruction end a block?  Control transfers, and the system
+ * instructions that may change the mode, paging or the code itself.
+ * (Correctness does not depend on it: the loop also leaves a block when
+ * RIP does not fall through, when the mode changes or when the page is
+ * written; this only keeps blocks from running past a branch.) */
+static int ends_block(const struct insn *i)
 {
-	uint64_t la = c->code_bits == 64 ? c->rip
-					 : (c->seg[SEG_CS].base + c->rip) & 0xffffffffull;
-	struct bus *b = c->bus;
-	uint8_t *hp = NULL;
-	if (c->code_bits == 64 || c->rip + 15 <= c->seg[SEG_CS].limit)
-		hp = mmu_hp_lookup(&c->mmu, la, MMU_EXEC, c->cpl == 3, 15);
-	uint64_t pa;
-	struct icache_entry *e = NULL;
-	uint64_t tag = 0;
-	if (hp) {
-		pa = (uint64_t)(hp - b->ram);
-		tag = pa | ((uint64_t)c->code_bits << 56);
-		e = &c->icache->e[(pa ^ (pa >> ICACHE_BITS)) & (ICACHE_SIZE - 1)];
-		if (e->tag == tag && e->gen == b->page_gen[pa >> 12]) {
-			*out = &e->insn;
-			return X86_OK;
+	uint8_t op = i->opcode;
+	if (i->map == 0)
+		return (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xeb) ||
+		       op == 0xc2 || op == 0xc3 || (op >= 0xca && op <= 0xcf) ||
+		       op == 0x9a || op == 0xf1 || op == 0xf4 || op == 0xff ||
+		       op == 0x9d || op == 0x8e || op == 0x17 || op == 0xfb;
+	if (i->map == 1)
+		return (op >= 0x80 && op <= 0x8f) || op <= 0x09 ||
+		       op == 0x0b || (op >= 0x20 && op <= 0x23) || op == 0x30 ||
+		       op == 0x34 || op == 0x35 || op == 0xb2;
+	return 0;
+}
+
+/* Linear address of CS:rip. */
+static uint64_t code_la(const struct cpu *c, uint64_t rip)
+{
+	return c->code_bits == 64 ? rip
+				  : (c->seg[SEG_CS].base + rip) & 0xffffffffull;
+}
+
+static void pool_flush(struct insn_cache *ic)
+{
+	memset(ic->tab, 0, sizeof(ic->tab));
+	ic->pool_used = 0;
+}
+
+/*
+ * Decode a block starting at c->rip, whose first byte is at physical `pa`
+ * in RAM.  Returns the block, or NULL with an exception pending when the
+ * first instruction cannot be fetched or decoded, or NULL with none pending
+ * when the first instruction straddles the page (run it uncached).
+ */
+static struct block *decode_block(struct cpu *c, uint64_t pa, struct block *b)
+{
+	struct insn_cache *ic = c->icache;
+	struct bus *bus = c->bus;
+	if (ic->pool_used + BLOCK_MAX > POOL_SIZE)
+		pool_flush(ic);
+	struct insn *out = &ic->pool[ic->pool_used];
+	uint64_t pfn = pa >> 12;
+	uint32_t page_left = 4096 - (uint32_t)(pa & 0xfff);
+	uint32_t off = 0, n = 0;
+	uint64_t limit = c->code_bits == 64 ? ~0ull : c->seg[SEG_CS].limit;
+	const uint8_t *bytes = bus->ram + pa;
+	while (n < BLOCK_MAX && off < page_left) {
+		if (c->code_bits != 64 && c->rip + off > limit)
+			break;
+		int avail = page_left - off < 15 ? (int)(page_left - off) : 15;
+		if (c->code_bits != 64 && (uint64_t)avail > limit - (c->rip + off) + 1)
+			avail = (int)(limit - (c->rip + off) + 1);
+		int len = x86_decode(bytes + off, avail, c->code_bits, &out[n]);
+		if (len <= 0) {
+			if (n == 0 && len < 0) {
+				x86_pend(c, EXC_UD, 0, 0);
+				return NULL;
+			}
+			break; /* straddles the page: a block of its own, uncached */
 		}
+		off += len;
+		n++;
+		if (ends_block(&out[n - 1]))
+			break;
 	}
+	if (n == 0)
+		return NULL;
+	if (!bus->page_code[pfn]) {
+		bus->page_code[pfn] = 1;
+		mmu_drop_write_frame(&c->mmu, pfn);
+	}
+	ic->pool_used += n;
+	b->tag = pa | ((uint64_t)c->code_bits << 56);
+	b->gen = bus->page_gen[pfn];
+	b->n = n;
+	b->bytes = off;
+	b->insns = out;
+	return b;
+}
+
+/* Find or decode the block at CS:RIP.  NULL: an exception is pending, or
+ * (none pending) the instruction must run uncached through run_one(). */
+static struct block *find_block(struct cpu *c)
+{
+	uint64_t la = code_la(c, c->rip);
+	uint8_t *hp = mmu_hp_lookup(&c->mmu, la, MMU_EXEC, c->cpl == 3, 1);
+	uint64_t pa;
+	if (!hp) {
+		uint8_t byte;
+		if (x86_fetch(c, c->rip, &byte, 1, &pa) < 0)
+			return NULL;
+		if (pa >= c->bus->ram_size)
+			return NULL; /* code outside RAM: uncached */
+		hp = mmu_hp_lookup(&c->mmu, la, MMU_EXEC, c->cpl == 3, 1);
+		if (!hp)
+			return NULL;
+	}
+	struct bus *bus = c->bus;
+	pa = (uint64_t)(hp - bus->ram);
+	uint64_t tag = pa | ((uint64_t)c->code_bits << 56);
+	struct block *b = &c->icache->tab[(pa ^ (pa >> BTAB_BITS)) & (BTAB_SIZE - 1)];
+	if (b->tag == tag && b->gen == bus->page_gen[pa >> 12]) {
+		if (c->code_bits == 64 ||
+		    c->rip + b->bytes - 1 <= c->seg[SEG_CS].limit)
+			return b;
+		return NULL;
+	}
+	return decode_block(c, pa, b);
+}
+
+/* Fetch, decode and run one instruction without the cache (it straddles a
+ * page, lies outside RAM, or near the CS limit). */
+static int run_one(struct cpu *c)
+{
+	struct insn i;
 	uint8_t buf[15];
+	uint64_t pa;
 	int got = x86_fetch(c, c->rip, buf, 15, &pa);
 	if (got < 0)
 		return X86_EXC;
-	int len = x86_decode(buf, got, c->code_bits, scratch);
+	int len = x86_decode(buf, got, c->code_bits, &i);
 	if (len == 0) {
-		/* Needs bytes beyond what could be fetched: fault on them. */
+		/* Needs bytes that could not be fetched: fault on them. */
 		uint64_t p2;
 		if (x86_fetch(c, c->rip + got, buf, 1, &p2) < 0)
 			return X86_EXC;
-		return x86_raise(c, EXC_GP); /* CS limit in the middle */
+		return x86_raise_err(c, EXC_GP, 0); /* beyond the CS limit */
 	}
 	if (len < 0)
 		return x86_raise(c, EXC_UD);
-	/* Mark the frame as code: its writes must now invalidate us. */
-	if (pa < b->ram_size) {
-		uint64_t pfn = pa >> 12;
-		if (!b->page_code[pfn]) {
-			b->page_code[pfn] = 1;
-			mmu_drop_write_frame(&c->mmu, pfn);
-		}
-		if ((pa & 0xfff) + len <= 4096 && hp &&
-		    (uint64_t)(hp - b->ram) == pa) {
-			e->tag = tag;
-			e->gen = b->page_gen[pfn];
-			e->insn = *scratch;
-			*out = &e->insn;
-			return X86_OK;
-		}
-	}
-	*out = scratch;
-	return X86_OK;
+	c->next_rip = c->rip + len;
+	if (c->code_bits != 64)
+		c->next_rip &= c->code_bits == 32 ? 0xffffffffull : 0xffff;
+	return i.fn(c, &i);
+}
+
+/* What a handler's X86_STOP means for cpu_run. */
+static int stop_reason(struct cpu *c)
+{
+	if (c->shutdown_msg[0])
+		return CPU_STOP_TRIPLE_FAULT;
+	if (c->halted)
+		return CPU_STOP_HALT;
+	if (c->bus->stop)
+		return CPU_STOP_BUS;
+	return -1;
 }
 
 int cpu_run(struct cpu *c, uint64_t budget)
 {
-	struct insn scratch;
-	uint64_t rip_mask_16 = 0xffff, rip_mask_32 = 0xffffffffull;
-	for (uint64_t n = 0; n < budget; n++) {
-		if (c->bus->stop)
+	uint64_t done = 0;
+	struct bus *bus = c->bus;
+	while (done < budget) {
+		if (bus->stop)
 			return CPU_STOP_BUS;
 		c->rip_history[c->history_pos++ % CPU_HISTORY] = c->rip;
 		c->intr_shadow = 0;
-		const struct insn *i;
-		int rc = fetch_decode(c, &i, &scratch);
-		if (rc == X86_OK) {
-			uint64_t next = c->rip + i->len;
-			if (c->code_bits != 64)
-				next &= c->code_bits == 32 ? rip_mask_32 : rip_mask_16;
-			c->next_rip = next;
-			rc = i->fn(c, i);
+		c->block_break = 0;
+		bus->code_written = &c->block_break;
+		struct block *b = find_block(c);
+		int rc;
+		if (!b) {
+			rc = c->exc_vector >= 0 ? X86_EXC : run_one(c);
 			if (rc != X86_EXC) {
 				c->rip = c->next_rip;
 				c->icount++;
-				if (rc == X86_STOP) {
-					if (c->shutdown_msg[0])
-						return CPU_STOP_TRIPLE_FAULT;
-					if (c->halted)
-						return CPU_STOP_HALT;
-					if (c->bus->stop)
-						return CPU_STOP_BUS;
-				}
-				continue;
+				done++;
 			}
+		} else {
+			/* Run the block while execution falls through it. */
+			const struct insn *i = b->insns, *end = i + b->n;
+			uint64_t mask = c->code_bits == 64 ? ~0ull
+				      : c->code_bits == 32 ? 0xffffffffull : 0xffff;
+			uint64_t left = budget - done;
+			if (left > b->n)
+				left = b->n;
+			end = i + left;
+			uint64_t start = c->icount;
+			rc = X86_OK;
+			do {
+				uint64_t fall = (c->rip + i->len) & mask;
+				c->next_rip = fall;
+				rc = i->fn(c, i);
+				if (__builtin_expect(rc != X86_OK, 0)) {
+					if (rc == X86_EXC)
+						break;
+					c->rip = c->next_rip;
+					c->icount++;
+					break;
+				}
+				c->rip = c->next_rip;
+				c->icount++;
+				if (c->rip != fall || c->block_break)
+					break;
+			} while (++i < end);
+			done += c->icount - start;
 		}
-		/* An exception: the instruction does not retire. */
-		rc = deliver_pending(c);
-		if (rc == X86_STOP)
-			return CPU_STOP_TRIPLE_FAULT;
+		if (rc == X86_STOP) {
+			int why = stop_reason(c);
+			if (why >= 0)
+				return why;
+		} else if (rc == X86_EXC) {
+			/* An exception: the instruction does not retire. */
+			if (deliver_pending(c) == X86_STOP)
+				return CPU_STOP_TRIPLE_FAULT;
+			done++; /* bound the work of endless fault loops */
+		}
 	}
 	return CPU_STOP_BUDGET;
 }

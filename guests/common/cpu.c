@@ -33,6 +33,8 @@ void cpu_init(void)
 	tss.iomap_base = sizeof(tss);
 	gdt_set_system(SEL_TSS / 8, (uint64_t)&tss, sizeof(tss) - 1, 0x9, 0);
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
+	/* LLDT of a null selector: every LDT reference now raises #GP (SDM LLDT). */
+	__asm__ volatile("lldt %w0" : : "r"(0));
 
 	trap_init();
 	idt_set_gate(8, isr_stub(8), GATE_INTR, 0, 1);

@@ -169,6 +169,7 @@ struct trap_record {
 	uint64_t cr2;
 	uint64_t frame_addr;	/* address of the pushed RIP: shows the stack used */
 	uint64_t handler_rflags;	/* RFLAGS inside the handler (gate type: IF) */
+	uint64_t handler_ss;	/* SS inside the handler (NULL after a CPL change) */
 };
 extern volatile struct trap_record trap_last;
 
@@ -178,12 +179,15 @@ void trap_init(void);
 #define GATE_INTR	0xE
 #define GATE_TRAP	0xF
 void idt_set_gate(int vector, uint64_t target, int type, int dpl, int ist);
+/* Sets or clears the P bit of a gate. */
+void idt_gate_present(int vector, int present);
 /* The stub address for a vector, for idt_set_gate(). */
 uint64_t isr_stub(int vector);
 /* Called first for `vector`; it may change *f to decide where to resume. */
 void trap_set_handler(int vector, trap_handler_fn fn);
 /* The next trap resumes `len` bytes after the RIP the CPU pushed. */
 void trap_skip_next(unsigned len);
+void trap_skip_cancel(void);
 /*
  * Like setjmp: returns 0 now; after a later trap (at any CPL) or SYSCALL,
  * execution comes back here at CPL 0 on the saved stack and it returns 1
@@ -224,6 +228,11 @@ extern uint64_t boot_pml4[512];
 uint64_t *pte_lookup(uint64_t va, int *level);
 /* Makes va mapped by a 4 KiB PTE (splitting a 2 MiB page) and returns that PTE. */
 uint64_t *pte_split(uint64_t va);
+/*
+ * The entry for va at `level` (1 = PTE .. 4 = PML4E), creating missing
+ * tables above it (a 2 MiB page is split when level is 1).
+ */
+uint64_t *pte_entry(uint64_t va, int level);
 /* Maps the 4 KiB page va -> pa with `flags` (tables from a static pool); returns the PTE. */
 uint64_t *map_page(uint64_t va, uint64_t pa, uint64_t flags);
 

@@ -75,22 +75,29 @@ uint64_t *pte_split(uint64_t va)
 	return e;
 }
 
-uint64_t *map_page(uint64_t va, uint64_t pa, uint64_t flags)
+uint64_t *pte_entry(uint64_t va, int level)
 {
-	uint64_t *table = boot_pml4, *pte;
+	uint64_t *table = boot_pml4;
 
-	for (int l = 4; l > 1; l--) {
+	for (int l = 4; l > level; l--) {
 		uint64_t *e = &table[idx(va, l)];
 
 		if (!(*e & PTE_P))
 			*e = (uint64_t)new_table() | PTE_P | PTE_W | PTE_U;
 		else if (*e & PTE_PS) {
-			table = NULL;	/* inside a large page: split it */
-			break;
+			if (l != 2 || level != 1)
+				panic("pte_entry: %#lx is inside a large page", va);
+			return pte_split(va);
 		}
 		table = table_at(*e);
 	}
-	pte = table ? &table[idx(va, 1)] : pte_split(va);
+	return &table[idx(va, level)];
+}
+
+uint64_t *map_page(uint64_t va, uint64_t pa, uint64_t flags)
+{
+	uint64_t *pte = pte_entry(va, 1);
+
 	*pte = (pa & PTE_ADDR) | flags;
 	invlpg(va);
 	return pte;

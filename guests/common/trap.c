@@ -52,6 +52,14 @@ void idt_set_gate(int vector, uint64_t target, int type, int dpl, int ist)
 	g->reserved = 0;
 }
 
+void idt_gate_present(int vector, int present)
+{
+	if (present)
+		idt[vector].type_attr |= 0x80;
+	else
+		idt[vector].type_attr &= 0x7F;
+}
+
 /*
  * Every vector gets an interrupt gate at DPL 0, except #BP, #OF (so INT3 and
  * INTO work from ring 3, as in most kernels) and USER_END_VECTOR, at DPL 3.
@@ -82,6 +90,11 @@ void trap_skip_next(unsigned len)
 	skip_armed = 1;
 }
 
+void trap_skip_cancel(void)
+{
+	skip_armed = 0;
+}
+
 void trap_catch_cancel(void)
 {
 	catch_armed = 0;
@@ -107,6 +120,7 @@ void trap_dispatch(struct trap_frame *f)
 	trap_last.cr2 = cr2;
 	trap_last.frame_addr = (uint64_t)&f->rip;
 	trap_last.handler_rflags = read_rflags();
+	trap_last.handler_ss = read_ss();
 
 	if (handlers[v]) {
 		handlers[v](f);
@@ -131,7 +145,7 @@ void trap_dispatch(struct trap_frame *f)
 		f->cs = SEL_KCODE64;
 		f->ss = SEL_KDATA;
 		f->rflags = RFLAGS_FIXED;
-		__asm__ volatile("mov %0, %%ds; mov %0, %%es" : : "r"((uint16_t)SEL_KDATA));
+		__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"((uint16_t)SEL_KDATA));
 		return;
 	}
 	panic("unexpected %s (vector %lu) error %#lx at %#lx:%#lx rsp %#lx rflags %#lx cr2 %#lx",

@@ -1,0 +1,16 @@
+# tests/integration: whole-program tiers.  cli.sh checks mmulab's command
+# line, bad-input handling and exit statuses (needs only sh, printf, dd/head),
+# and with QEMU installed compares the Multiboot information the probe
+# kernel mbprobe.S prints under both.
+MBPROBE := $(BUILD)/tests/integration/mbprobe.elf
+$(MBPROBE): tests/integration/mbprobe.S
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@.o
+	ld -m elf_x86_64 -N -e _start -Ttext=0x100000 --build-id=none \
+		--no-warn-rwx-segments -o $@.64 $@.o
+	objcopy -I elf64-x86-64 -O elf32-i386 $@.64 $@
+TESTS += $(MBPROBE)
+TIERS += "sh tests/integration/cli.sh $(BUILD)"
+# guests.sh boots every guests/tests kernel on mmulab and QEMU (when
+# installed) and compares each transcript with guests/tests/NAME.expect.
+TIERS += "sh tests/integration/guests.sh $(BUILD)"
