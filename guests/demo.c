@@ -81,6 +81,15 @@ int kmain(struct multiboot_info *mbi)
 	printf("command line: \"%s\"\n", cmdline());
 	show_memory_map(mbi);
 
+	uint32_t r[4];
+	char vendor[13];
+
+	cpuid(0, 0, r);
+	memcpy(vendor, &r[1], 4);
+	memcpy(vendor + 4, &r[3], 4);
+	memcpy(vendor + 8, &r[2], 4);
+	vendor[12] = 0;
+	printf("CPU vendor: %s\n", vendor);
 	printf("\nlong mode: CR0=%#lx CR4=%#lx EFER=%#lx CS=%#x\n", READ_CR(0), READ_CR(4), rdmsr(MSR_EFER), read_cs());
 
 	page_walk((uint64_t)greeting, "the greeting string, in a 2 MiB page");

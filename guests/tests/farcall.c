@@ -121,8 +121,16 @@ int kmain(struct multiboot_info *mbi)
 	set_call_gate(GATE0, (uint64_t)far_target64, 0);
 	fp_gate0.off = 0xDEAD;	/* ignored: the gate supplies the offset */
 	fp_gate0.sel = GATE0;
-	far_call_gate0();
-	CHECK(t_cs == SEL_KCODE64 && (t_pcs & 0xFFFF) == SEL_KCODE64, "CALL FAR through a DPL-0 call gate at CPL 0");
+	t_cs = t_pcs = 0;
+	before = trap_last.count;
+	if (trap_catch() == 0) {
+		far_call_gate0();
+		trap_catch_cancel();
+	}
+	CHECK(trap_last.count == before && t_cs == SEL_KCODE64 && (t_pcs & 0xFFFF) == SEL_KCODE64,
+	      "CALL FAR through a DPL-0 call gate at CPL 0");
+	if (trap_last.count != before)
+		test_diag("got vector %lu error %#lx at %#lx", LAST.vector, LAST.error, LAST.rip);
 
 	/*
 	 * SDM CALL to a more privileged level through a 64-bit gate: RSP from
@@ -131,8 +139,11 @@ int kmain(struct multiboot_info *mbi)
 	 */
 	set_call_gate(GATE3, (uint64_t)gate_target_priv, 3);
 	fp_gate3.sel = GATE3 | 3;
+	t_cs = t_ss = t_rsp = t_rip = t_pcs = t_prsp = t_pss = u_cs_after = u_rsp_after = 0xBAD;
 	r = user_run((uint64_t)user_gate3, RFLAGS_FIXED);
 	CHECK_EQ(r, USER_END_VECTOR, "ring-3 code called through the DPL-3 gate and came back");
+	if (r != USER_END_VECTOR)
+		test_diag("got vector %d error %#lx at %#lx", r, LAST.error, LAST.rip);
 	CHECK_EQ(t_cs, SEL_KCODE64, "call gate from CPL 3: CS = 0x08 (CPL 0) in the target");
 	CHECK_EQ(t_ss, 0, "call gate from CPL 3: SS = NULL in the target");
 	CHECK_EQ(t_rsp, tss.rsp[0] - 32, "call gate from CPL 3: RSP = TSS.RSP0 - 32 after the pushes");

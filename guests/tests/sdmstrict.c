@@ -24,7 +24,11 @@ void syscall_entry(void), user_flags(void);
 ASM_FN(syscall_entry, "leaq kernel_stack_top(%rip), %rsp\n pushfq\n popq k_rflags(%rip)\n jmp trap_catch_resume");
 /* CMP sets ZF and PF (0 - 0); STD sets DF: RFLAGS = 0x446 at the SYSCALL. */
 ASM_FN(user_flags, "cmpl %eax, %eax\n std\n syscall\n ud2");
-void user_int82(void), user_int83(void);
+void user_int82(void), user_int83(void), do_sysret32(uint64_t rip, uint64_t rsp);
+extern char compat_syscall[];
+/* SYSRET with 32-bit operand size into compatibility mode (RIP = ECX, RFLAGS = R11). */
+ASM_FN(do_sysret32, "movq %rdi, %rcx\n movq $2, %r11\n movq %rsi, %rsp\n sysretl");
+__asm__(".text\n.code32\ncompat_syscall: syscall\n ud2\n.code64\n");
 ASM_FN(user_int82, "int $0x82\n ud2");
 ASM_FN(user_int83, "int $0x83\n ud2");
 
@@ -107,5 +111,20 @@ int kmain(struct multiboot_info *mbi)
 	CHECK(v == 11 && LAST.error == 0x83 * 8 + 2, "#NP error code 0x41a for INT 0x83 through a not-present gate");
 	if (LAST.error != 0x83 * 8 + 2)
 		test_diag("got vector %d error %#lx", v, LAST.error);
+
+	/*
+	 * SDM SYSCALL, "Compatibility Mode Exceptions: #UD The SYSCALL
+	 * instruction is not recognized in compatibility mode."  QEMU 7.2
+	 * follows AMD here and enters through IA32_CSTAR (set to the same
+	 * entry, so the run comes back either way).
+	 */
+	wrmsr(0xC0000083, (uint64_t)syscall_entry);
+	v = trap_catch();
+	if (v == 0)
+		do_sysret32((uint64_t)compat_syscall, (uint64_t)user_stack_top);
+	CHECK(v == 1 && LAST.vector == 6 && LAST.rip == (uint64_t)compat_syscall && LAST.cs == SEL_UCODE32,
+	      "#UD for SYSCALL in compatibility mode");
+	if (v != 1 || LAST.vector != 6)
+		test_diag("got %s vector %lu", v == 2 ? "SYSCALL entry," : "trap", LAST.vector);
 	test_done();
 }

@@ -131,6 +131,7 @@ static void host_init(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGILL, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGTRAP, &sa, NULL);
 }
 
 /* Run natively.  Returns 0, or the signal number. */

@@ -190,7 +190,7 @@ static void gen_modrm(const struct dt_form *f, struct dt_case *k)
 		imm = dt_value();
 		if (s->special == SP_COUNT_IB || s->special == SP_SHD_IB)
 			imm = count(size);
-		dt_emit(k, imm, s->imm);
+		dt_emit(k, imm, s->imm == 4 && size == 2 ? 2 : s->imm);
 	}
 	uint64_t *cx = &k->in.regs[1];
 	switch (s->special) {

@@ -209,7 +209,7 @@ static void gen_cx8(const struct dt_form *f, struct dt_case *k)
 	k->len = 0;
 	do
 		base = dt_rnd(16);
-	while (base < 4 || base == 12 || base == 5 || base == 13);
+	while (base < 6 || base == 12 || base == 13);
 	uint64_t target = (DT_MEM_LO + dt_rnd(0xe0)) & ~(wide ? 15ull : 7ull);
 	int rex = (wide ? 8 : 0) | (base >= 8 ? 1 : 0);
 	if (rex)

@@ -231,7 +231,7 @@ int main(void)
 	tcase_add_test(t, lengths);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
+	srunner_run_all(r, CK_ENV);
 	int failed = srunner_ntests_failed(r);
 	srunner_free(r);
 	return failed ? 1 : 0;
