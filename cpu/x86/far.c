@@ -2,9 +2,10 @@
  * cpu/x86/far.c — far transfers: JMP/CALL far, RET far and IRET, in real,
  * protected and IA-32e modes (SDM vol. 2 "JMP", "CALL", "RET", "IRET").
  *
- * Direct transfers to code segments are modelled with all their checks;
- * call gates and task switches are not (a far transfer through a system
- * descriptor raises #GP(selector)).
+ * Direct transfers to code segments and transfers through call gates
+ * (16/32-bit gates, 64-bit gates in IA-32e mode) are modelled with all
+ * their checks; task switches are not (a far transfer to a TSS or task gate
+ * raises #GP(selector)).
  */
 #include "cpu/x86/system.h"
 
@@ -29,17 +30,35 @@ static void real_cs(struct cpu *c, uint16_t sel)
 
 /*
  * Check a code-segment selector as the target of a JMP/CALL far at the
- * current CPL (no privilege change).  Fills the descriptor.
+ * current CPL (no privilege change).  Fills the descriptor.  A call gate
+ * is reported with *gate = 1 and its descriptor (16 bytes in IA-32e mode)
+ * in gd[], unchecked.
  */
-static int check_far_target(struct cpu *c, uint16_t sel, uint64_t *desc)
+static int check_far_target(struct cpu *c, uint16_t sel, uint64_t *desc,
+			    int *gate, uint64_t gd[2])
 {
 	if ((sel & 0xfffc) == 0)
 		return x86_raise_err(c, EXC_GP, 0);
 	uint64_t d[2];
 	TRY(x86_read_descriptor(c, sel, d, 0));
 	uint64_t e = d[0];
-	if (!D_S(e) || !(D_TYPE(e) & 8))
-		return x86_raise_err(c, EXC_GP, sel & 0xfffc); /* gates: not modelled */
+	*gate = 0;
+	if (!D_S(e)) {
+		unsigned t = D_TYPE(e);
+		/* Call gates: type 4 (16-bit) or 12 (32-bit); in IA-32e mode
+		 * type 12 is the 64-bit call gate and 4 is not allowed. */
+		if (t == 0xc || (t == 0x4 && !c->long_mode)) {
+			gd[0] = e;
+			gd[1] = 0;
+			if (c->long_mode)
+				TRY(x86_read_descriptor(c, sel, gd, 1));
+			*gate = 1;
+			return X86_OK;
+		}
+		return x86_raise_err(c, EXC_GP, sel & 0xfffc); /* TSS, task gate */
+	}
+	if (!(D_TYPE(e) & 8))
+		return x86_raise_err(c, EXC_GP, sel & 0xfffc);
 	if (D_TYPE(e) & 4) { /* conforming */
 		if (D_DPL(e) > c->cpl)
 			return x86_raise_err(c, EXC_GP, sel & 0xfffc);
@@ -69,6 +88,139 @@ static int check_limit(struct cpu *c, uint64_t desc, uint64_t ip)
 	return X86_OK;
 }
 
+/* Stack for privilege level `pl` from the TSS: RSPn of a 64-bit TSS, or
+ * SSn:ESPn of a 32-bit (or SSn:SPn of a 16-bit) one. */
+static int tss_stack_for(struct cpu *c, int pl, uint64_t *sp, uint16_t *ss)
+{
+	uint64_t v;
+	if (c->long_mode) {
+		uint64_t off = 4 + 8 * (uint64_t)pl;
+		if (off + 7 > c->tr.limit)
+			return x86_raise_err(c, EXC_TS, c->tr.sel & 0xfffc);
+		*ss = (uint16_t)pl;
+		return x86_read_sys(c, c->tr.base + off, 8, sp);
+	}
+	int wide = (c->tr.attr & 8) != 0;
+	uint64_t off = wide ? 4 + 8 * (uint64_t)pl : 2 + 4 * (uint64_t)pl;
+	if (off + (wide ? 5 : 3) > c->tr.limit)
+		return x86_raise_err(c, EXC_TS, c->tr.sel & 0xfffc);
+	TRY(x86_read_sys(c, c->tr.base + off, wide ? 4 : 2, sp));
+	TRY(x86_read_sys(c, c->tr.base + off + (wide ? 4 : 2), 2, &v));
+	*ss = (uint16_t)v;
+	return X86_OK;
+}
+
+/*
+ * JMP/CALL far through a call gate (SDM vol. 2 "CALL", vol. 3 §5.8.3-5.8.6):
+ * gate DPL >= CPL and >= RPL; the target code segment's DPL <= CPL (JMP:
+ * equal, unless conforming).  A CALL to a more privileged nonconforming
+ * segment switches to the TSS stack of the new level, pushes the old SS:SP
+ * (and, outside IA-32e mode, copies the gate's parameter count of words
+ * from the old stack), then the return CS:IP.  In IA-32e mode the gate is
+ * 64-bit, the target must be 64-bit code and SS becomes null.
+ */
+static int through_gate(struct cpu *c, uint16_t gsel, const uint64_t gd[2],
+			int call)
+{
+	uint64_t g = gd[0];
+	if (D_DPL(g) < c->cpl || D_DPL(g) < (gsel & 3))
+		return x86_raise_err(c, EXC_GP, gsel & 0xfffc);
+	if (!D_P(g))
+		return x86_raise_err(c, EXC_NP, gsel & 0xfffc);
+	if (c->long_mode && ((gd[1] >> 40) & 0x1f) != 0)
+		return x86_raise_err(c, EXC_GP, gsel & 0xfffc);
+	uint16_t sel = (uint16_t)(g >> 16);
+	uint64_t ip = (g & 0xffff) | ((g >> 32) & 0xffff0000ull);
+	int psize = 2;
+	if (c->long_mode) {
+		ip |= (gd[1] & 0xffffffffull) << 32;
+		psize = 8;
+	} else if (D_TYPE(g) == 0xc) {
+		psize = 4;
+	} else {
+		ip &= 0xffff;
+	}
+	if ((sel & 0xfffc) == 0)
+		return x86_raise_err(c, EXC_GP, 0);
+	uint64_t d[2];
+	TRY(x86_read_descriptor(c, sel, d, 0));
+	uint64_t e = d[0];
+	int conforming = (D_TYPE(e) & 4) != 0;
+	if (!D_S(e) || !(D_TYPE(e) & 8) || D_DPL(e) > c->cpl ||
+	    (!call && !conforming && D_DPL(e) != c->cpl))
+		return x86_raise_err(c, EXC_GP, sel & 0xfffc);
+	if (!D_P(e))
+		return x86_raise_err(c, EXC_NP, sel & 0xfffc);
+	if (c->long_mode && (!D_L(e) || D_DB(e)))
+		return x86_raise_err(c, EXC_GP, sel & 0xfffc);
+	TRY(check_limit(c, e, ip));
+
+	int newcpl = conforming ? c->cpl : D_DPL(e);
+	struct x86_seg old_ss = c->seg[SEG_SS], old_cs = c->seg[SEG_CS];
+	uint64_t old_sp = c->regs[R_RSP];
+	int old_cpl = c->cpl;
+	if (call && newcpl < c->cpl) {
+		uint64_t sp = 0;
+		uint16_t ss = 0;
+		TRY(tss_stack_for(c, newcpl, &sp, &ss));
+		unsigned nparams = c->long_mode ? 0 : (unsigned)((g >> 32) & 0x1f);
+		uint64_t params[31];
+		uint64_t osp = old_sp & x86_stack_mask(c);
+		for (unsigned k = 0; k < nparams; k++)
+			TRY(x86_read(c, SEG_SS, (osp + (uint64_t)k * psize) &
+					     x86_stack_mask(c), psize, &params[k]));
+		if (c->long_mode) {
+			c->seg[SEG_SS].sel = (uint16_t)newcpl;
+			c->seg[SEG_SS].base = 0;
+			c->seg[SEG_SS].limit = 0;
+			c->seg[SEG_SS].attr = SEG_ATTR_UNUSABLE |
+					      ((uint32_t)newcpl << SEG_ATTR_DPL_SHIFT);
+		} else {
+			uint64_t sd[2];
+			if ((ss & 0xfffc) == 0 || (ss & 3) != newcpl)
+				return x86_raise_err(c, EXC_TS, ss & 0xfffc);
+			TRY(x86_read_descriptor(c, ss, sd, 0));
+			unsigned t = D_TYPE(sd[0]);
+			if (!D_S(sd[0]) || (t & 8) || !(t & 2) || D_DPL(sd[0]) != newcpl)
+				return x86_raise_err(c, EXC_TS, ss & 0xfffc);
+			if (!D_P(sd[0]))
+				return x86_raise_err(c, EXC_SS, ss & 0xfffc);
+			x86_desc_to_seg(sd[0] | (1ull << 40), ss, &c->seg[SEG_SS]);
+		}
+		c->cpl = newcpl;
+		c->regs[R_RSP] = sp;
+		x86_desc_to_seg(e | (1ull << 40), (uint16_t)((sel & 0xfffc) | newcpl),
+				&c->seg[SEG_CS]);
+		x86_update_mode(c);
+		int bad = x86_push(c, psize, old_ss.sel) || x86_push(c, psize, old_sp);
+		for (unsigned k = nparams; !bad && k > 0; k--)
+			bad = x86_push(c, psize, params[k - 1]);
+		if (!bad)
+			bad = x86_push(c, psize, old_cs.sel) ||
+			      x86_push(c, psize, c->next_rip);
+		if (bad) {
+			c->seg[SEG_SS] = old_ss;
+			c->seg[SEG_CS] = old_cs;
+			c->regs[R_RSP] = old_sp;
+			c->cpl = old_cpl;
+			x86_update_mode(c);
+			return X86_EXC;
+		}
+		c->next_rip = ip;
+		return X86_OK;
+	}
+	if (call && (x86_push(c, psize, old_cs.sel) ||
+		     x86_push(c, psize, c->next_rip))) {
+		c->regs[R_RSP] = old_sp;
+		return X86_EXC;
+	}
+	x86_desc_to_seg(e | (1ull << 40), (uint16_t)((sel & 0xfffc) | c->cpl),
+			&c->seg[SEG_CS]);
+	c->next_rip = ip;
+	x86_update_mode(c);
+	return X86_OK;
+}
+
 static int far_transfer(struct cpu *c, const struct insn *i, uint16_t sel,
 			uint64_t ip, int call)
 {
@@ -82,8 +234,11 @@ static int far_transfer(struct cpu *c, const struct insn *i, uint16_t sel,
 		c->next_rip = mask_ip(size, ip);
 		return X86_OK;
 	}
-	uint64_t desc = 0;
-	TRY(check_far_target(c, sel, &desc));
+	uint64_t desc = 0, gd[2] = { 0, 0 };
+	int gate = 0;
+	TRY(check_far_target(c, sel, &desc, &gate, gd));
+	if (gate)
+		return through_gate(c, sel, gd, call);
 	TRY(check_limit(c, desc, ip));
 	if (call) {
 		uint64_t sp = c->regs[R_RSP];
