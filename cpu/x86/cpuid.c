@@ -37,6 +37,7 @@
 
 /* CPUID.01H:ECX (SDM vol. 2 table 3-10). */
 #define CPUID_1_ECX_CX16 (1u << 13)
+#define CPUID_1_ECX_MOVBE (1u << 22)
 #define CPUID_1_ECX_POPCNT (1u << 23)
 
 /* CPUID.01H:EDX (SDM vol. 2 table 3-11). */
@@ -49,6 +50,7 @@
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_1_EDX_CMOV (1u << 15)
 #define CPUID_1_EDX_PAT (1u << 16)
+#define CPUID_1_EDX_CLFSH (1u << 19)
 
 /* CPUID.80000001H (SDM vol. 2 table 3-8, leaf 80000001H). */
 #define CPUID_E1_ECX_LAHF (1u << 0)
@@ -66,16 +68,19 @@
 
 /*
  * What leaf 1 EDX advertises.  DE: CR4.DE and its DR4/DR5 rule are
- * implemented (cr.c).  Not advertised: FPU, VME, MCE, APIC, SEP, MTRR, MCA,
- * PSE-36, CLFSH, MMX, FXSR, SSE, SSE2, HTT.
+ * implemented (cr.c); CLFSH: CLFLUSH (misc.c).  Not advertised: FPU, VME,
+ * MCE, APIC, SEP, MTRR, MCA, PSE-36, MMX, FXSR, SSE, SSE2 (so neither the
+ * fences, which the decoder accepts, nor XMM state), HTT.
  */
 static const uint32_t leaf1_edx =
 	CPUID_1_EDX_DE | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR |
 	CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_PGE |
-	CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT;
+	CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT | CPUID_1_EDX_CLFSH;
 
-/* Leaf 1 ECX: no SSE3..AVX, no MOVBE, no x2APIC, no hypervisor bit. */
-static const uint32_t leaf1_ecx = CPUID_1_ECX_CX16 | CPUID_1_ECX_POPCNT;
+/* Leaf 1 ECX: CMPXCHG16B, MOVBE, POPCNT (cmpxchg.c, move.c, bitops.c); no
+ * SSE3..AVX, no x2APIC, no hypervisor bit. */
+static const uint32_t leaf1_ecx =
+	CPUID_1_ECX_CX16 | CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT;
 
 static const char brand[48] = "mmulab x86-64 instruction-level emulator";
 

@@ -267,6 +267,15 @@ static int ends_block(const struct insn *i)
 	return 0;
 }
 
+/* Instructions that read the instruction count (the time-stamp counter):
+ * RDTSC, RDTSCP, RDMSR.  They always start a block, where the count is
+ * exact. */
+static int reads_icount(const struct insn *i)
+{
+	return i->map == 1 && (i->opcode == 0x31 || i->opcode == 0x32 ||
+			       (i->opcode == 0x01 && i->mod == 3));
+}
+
 /* Linear address of CS:rip. */
 static uint64_t code_la(const struct cpu *c, uint64_t rip)
 {
@@ -312,6 +321,8 @@ static struct block *decode_block(struct cpu *c, uint64_t pa, struct block *b)
 			}
 			break; /* straddles the page: a block of its own, uncached */
 		}
+		if (n > 0 && reads_icount(&out[n]))
+			break; /* it must see an exact count: start a block */
 		off += len;
 		n++;
 		if (ends_block(&out[n - 1]))
@@ -404,13 +415,13 @@ int cpu_run(struct cpu *c, uint64_t budget)
 {
 	uint64_t done = 0;
 	struct bus *bus = c->bus;
+	bus->code_written = &c->block_break;
 	while (done < budget) {
 		if (bus->stop)
 			return CPU_STOP_BUS;
 		c->rip_history[c->history_pos++ % CPU_HISTORY] = c->rip;
 		c->intr_shadow = 0;
 		c->block_break = 0;
-		bus->code_written = &c->block_break;
 		struct block *b = find_block(c);
 		int rc;
 		if (!b) {
@@ -421,33 +432,36 @@ int cpu_run(struct cpu *c, uint64_t budget)
 				done++;
 			}
 		} else {
-			/* Run the block while execution falls through it. */
-			const struct insn *i = b->insns, *end = i + b->n;
+			/* Run the block while execution falls through it.  The
+			 * instruction count is settled when the block is left;
+			 * instructions that read it (RDTSC...) start a block. */
+			const struct insn *i = b->insns, *end;
 			uint64_t mask = c->code_bits == 64 ? ~0ull
 				      : c->code_bits == 32 ? 0xffffffffull : 0xffff;
 			uint64_t left = budget - done;
-			if (left > b->n)
-				left = b->n;
-			end = i + left;
-			uint64_t start = c->icount;
-			rc = X86_OK;
-			do {
-				uint64_t fall = (c->rip + i->len) & mask;
+			end = i + (left < b->n ? left : b->n);
+			uint64_t rip = c->rip;
+			for (;;) {
+				uint64_t fall = (rip + i->len) & mask;
+				c->rip = rip;
 				c->next_rip = fall;
 				rc = i->fn(c, i);
 				if (__builtin_expect(rc != X86_OK, 0)) {
-					if (rc == X86_EXC)
-						break;
-					c->rip = c->next_rip;
-					c->icount++;
+					if (rc != X86_EXC) {
+						c->rip = c->next_rip;
+						i++;
+					}
 					break;
 				}
-				c->rip = c->next_rip;
-				c->icount++;
-				if (c->rip != fall || c->block_break)
+				rip = c->next_rip;
+				i++;
+				if (rip != fall || c->block_break || i == end) {
+					c->rip = rip;
 					break;
-			} while (++i < end);
-			done += c->icount - start;
+				}
+			}
+			c->icount += (uint64_t)(i - b->insns);
+			done += (uint64_t)(i - b->insns);
 		}
 		if (rc == X86_STOP) {
 			int why = stop_reason(c);

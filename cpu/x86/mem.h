@@ -22,6 +22,27 @@ int x86_read_slow(struct cpu *c, int seg, uint64_t off, int size, uint64_t *v,
 int x86_write_slow(struct cpu *c, int seg, uint64_t off, int size,
 		   uint64_t v) WUR;
 
+/* Load/store `size` bytes at a host pointer; constant sizes fold. */
+static inline uint64_t x86_host_ld(const uint8_t *p, int size)
+{
+	switch (size) {
+	case 1: return *p;
+	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+	default: { uint64_t v; memcpy(&v, p, 8); return v; }
+	}
+}
+
+static inline void x86_host_st(uint8_t *p, int size, uint64_t v)
+{
+	switch (size) {
+	case 1: *p = (uint8_t)v; break;
+	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
 static inline int x86_user(const struct cpu *c)
 {
 	return c->cpl == 3;
@@ -41,9 +62,7 @@ static inline WUR int x86_read(struct cpu *c, int seg, uint64_t off, int size,
 		uint8_t *p = mmu_hp_lookup(&c->mmu, x86_la64(c, seg, off),
 					   MMU_READ, x86_user(c), size);
 		if (p) {
-			uint64_t x = 0;
-			memcpy(&x, p, size);
-			*v = x;
+			*v = x86_host_ld(p, size);
 			return 0;
 		}
 	}
@@ -59,9 +78,7 @@ static inline WUR int x86_read_rmw(struct cpu *c, int seg, uint64_t off,
 		uint8_t *p = mmu_hp_lookup(&c->mmu, x86_la64(c, seg, off),
 					   MMU_WRITE, x86_user(c), size);
 		if (p) {
-			uint64_t x = 0;
-			memcpy(&x, p, size);
-			*v = x;
+			*v = x86_host_ld(p, size);
 			return 0;
 		}
 	}
@@ -76,7 +93,7 @@ static inline WUR int x86_write(struct cpu *c, int seg, uint64_t off, int size,
 		uint8_t *p = mmu_hp_lookup(&c->mmu, x86_la64(c, seg, off),
 					   MMU_WRITE, x86_user(c), size);
 		if (p) {
-			memcpy(p, &v, size);
+			x86_host_st(p, size, v);
 			return 0;
 		}
 	}

@@ -13,8 +13,9 @@
  *   bit 5     the page at 2 MiB is not present, the one at 4 MiB is NX
  *   bits 7:6  unused
  *
- * The remaining bytes are code at CODE; general registers start as
- * addresses inside RAM, so memory operands usually hit mapped memory.
+ * The remaining bytes are code at CODE, followed by HLTs; general
+ * registers start as addresses inside RAM, so memory operands usually hit
+ * mapped memory.
  * Page tables (identity map of the first GiB, 2 MiB pages, user and
  * writable), GDT, IDT, TSS and handler stubs live in low memory where the
  * code may overwrite them: that is part of what gets fuzzed.
@@ -225,6 +226,7 @@ int fuzz_run_one(const uint8_t *data, size_t size, struct fuzz_result *r)
 	int flags = data[0];
 	build_tables(&bus, flags, (flags & F_MODE) != 2);
 	size_t n = size - 1 < CODE_MAX ? size - 1 : CODE_MAX;
+	memset(bus.ram + CODE, 0xf4, CODE_MAX); /* HLT after the input */
 	memcpy(bus.ram + CODE, data + 1, n);
 	start_state(&cpu, flags);
 

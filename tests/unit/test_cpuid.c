@@ -56,14 +56,16 @@ START_TEST(leaf1_features)
 {
 	uint32_t d = reg(1, 0, EDX), c = reg(1, 0, ECX);
 	static const int edx_set[] = { 3 /* PSE */, 4 /* TSC */, 5 /* MSR */,
-		6 /* PAE */, 8 /* CX8 */, 13 /* PGE */, 15 /* CMOV */, 16 /* PAT */ };
+		6 /* PAE */, 8 /* CX8 */, 13 /* PGE */, 15 /* CMOV */, 16 /* PAT */,
+		19 /* CLFSH */ };
 	static const int edx_clear[] = { 0 /* FPU */, 1 /* VME */, 7 /* MCE */,
 		9 /* APIC */, 11 /* SEP */, 12 /* MTRR */, 14 /* MCA */,
-		17 /* PSE-36 */, 19 /* CLFSH */, 23 /* MMX */, 24 /* FXSR */,
+		17 /* PSE-36 */, 23 /* MMX */, 24 /* FXSR */,
 		25 /* SSE */, 26 /* SSE2 */, 28 /* HTT */ };
-	static const int ecx_set[] = { 13 /* CX16 */, 23 /* POPCNT */ };
+	static const int ecx_set[] = { 13 /* CX16 */, 22 /* MOVBE */,
+		23 /* POPCNT */ };
 	static const int ecx_clear[] = { 0 /* SSE3 */, 3 /* MONITOR */,
-		9 /* SSSE3 */, 17 /* PCID */, 21 /* x2APIC */, 22 /* MOVBE */,
+		9 /* SSSE3 */, 17 /* PCID */, 21 /* x2APIC */,
 		26 /* XSAVE */, 27 /* OSXSAVE */, 28 /* AVX */, 30 /* RDRAND */,
 		31 /* hypervisor */ };
 	for (unsigned k = 0; k < sizeof(edx_set) / sizeof(*edx_set); k++)
