@@ -327,6 +327,17 @@ opcode:;
 	 * destination (SDM vol. 2 "LOCK"). */
 	if (lock && (!(fl & D_LOCK) || out->mod == 3))
 		return -1;
+
+	/* The shape of a 64-bit memory operand, then the handler variant. */
+	if (has_modrm && out->mod != 3 && as == 8) {
+		if (out->rip_rel)
+			out->ea = EA_RIP;
+		else if (out->base != NOREG)
+			out->ea = out->index != NOREG ? EA_BI : EA_B;
+		else if (out->index != NOREG)
+			out->ea = EA_I;
+	}
+	x86_specialize(out, code_bits);
 	return n;
 }
 

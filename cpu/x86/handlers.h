@@ -48,6 +48,14 @@ struct x86_opcode {
 extern const struct x86_opcode x86_opcodes[];
 extern const int x86_nopcodes;
 
+/*
+ * After the table has chosen a line, replace i->fn by a variant specialized
+ * for the shape of this instruction (operand size, register or memory
+ * operand, address form) when one exists (special.c).  A pure function of
+ * the decoded instruction and the code size, like the decoder.
+ */
+void x86_specialize(struct insn *i, int code_bits);
+
 #define X(map, op, pfx, reg, mod, rm, flags, fn)                               \
 	int fn(struct cpu *c, const struct insn *i);
 #include "cpu/x86/opcodes.def"

@@ -35,9 +35,24 @@ struct insn;
 typedef int (*x86_handler)(struct cpu *c, const struct insn *i);
 
 /*
+ * Shape of a ModRM memory operand with a 64-bit address size, for the
+ * specialized handlers (fast.h); every other memory operand (16/32-bit
+ * addresses, displacement only) and every register operand is EA_ANY.
+ */
+enum x86_ea_kind {
+	EA_ANY,  /* use x86_modrm_ea() */
+	EA_B,    /* base + disp */
+	EA_BI,   /* base + index << scale + disp */
+	EA_I,    /* index << scale + disp */
+	EA_RIP,  /* next RIP + disp */
+	EA_KINDS
+};
+
+/*
  * A decoded instruction: the output of x86_decode(), a pure function of the
  * bytes and the code size.  Everything a handler needs is here, so handlers
- * never look at instruction bytes.
+ * never look at instruction bytes.  `fn` is the handler the opcode table
+ * names, or a specialized variant of it (special.c).
  */
 struct insn {
 	x86_handler fn;
@@ -61,6 +76,7 @@ struct insn {
 	uint8_t rep;      /* 0, 0xf3 (REP/REPE) or 0xf2 (REPNE) */
 	uint8_t lock;     /* LOCK prefix present */
 	uint8_t opsize_prefix; /* 0x66 seen */
+	uint8_t ea;       /* enum x86_ea_kind */
 	int64_t disp;     /* displacement, sign-extended */
 	uint64_t imm;     /* first immediate, sign- or zero-extended per form */
 	uint64_t imm2;    /* second immediate (ENTER level, far selector) */
