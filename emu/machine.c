@@ -112,7 +112,8 @@ static int can_wake(const struct cpu *c)
 {
 	if (c->nmi_pending)
 		return 1;
-	return (x86_get_rflags(c) & FL_IF) && c->intr_pending;
+	return (x86_get_rflags(c) & FL_IF) && c->irq &&
+	       c->irq->pending(c->irq_opaque) >= 0;
 }
 
 static void flush_output(struct machine *m)

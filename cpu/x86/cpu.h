@@ -84,6 +84,17 @@ enum cpu_stop {
 };
 
 struct insn_cache; /* decoded-instruction cache, private to cpu/x86 */
+struct cpu;
+
+/* What an interrupt controller (the local APIC, or the PIC on a machine
+ * without one) offers the CPU. */
+struct cpu_irq_ops {
+	/* Vector of the highest-priority maskable interrupt that may be
+	 * delivered now, or -1.  No side effect. */
+	int (*pending)(void *opaque);
+	/* Acknowledge it (INTA): returns its vector and marks it in service. */
+	int (*ack)(void *opaque);
+};
 
 #define CPU_HISTORY 16 /* last instruction addresses, for crash reports */
 
@@ -125,9 +136,17 @@ struct cpu {
 	int halted;
 	int block_break; /* set when the mode or paging changed mid-block */
 	int intr_shadow; /* STI / MOV SS shadow: no interrupt before next insn */
-	int nmi_pending;
-	int (*intr_pending)(struct cpu *c); /* returns vector or -1; may be NULL */
-	void *intr_opaque;
+
+	/* Interrupt acceptance (SDM vol. 3 §6.8, §10.4): the interrupt
+	 * controller sets `irq_hint` whenever it may have something to
+	 * deliver; at instruction boundaries with RFLAGS.IF=1 and no shadow
+	 * the CPU asks irq->pending() and, if it returns a vector, calls
+	 * irq->ack() (which moves it in service) and delivers it. */
+	const struct cpu_irq_ops *irq;
+	void *irq_opaque;
+	volatile int irq_hint;
+	volatile int nmi_pending;
+	int wait_for_sipi; /* after INIT: only a Start-up IPI wakes it */
 
 	uint64_t icount;  /* instructions retired */
 	uint64_t rip_history[CPU_HISTORY];
@@ -155,6 +174,12 @@ void cpu_enter_multiboot(struct cpu *c, uint32_t entry, uint32_t info);
  * PML4 at `cr3` (4-level, PAE, EFER.LME|LMA|NXE), interrupts off.  For test
  * harnesses that build their own page tables (difftest, fuzz, unit tests). */
 void cpu_enter_long_flat(struct cpu *c, uint64_t cr3);
+
+/* INIT (SDM vol. 3 §10.4.7.3, table 10-1): reset to the INIT state and wait
+ * for a Start-up IPI.  SIPI with `vector`: start in real mode at
+ * vector:0000, i.e. physical address vector << 12. */
+void cpu_init_ipi(struct cpu *c);
+void cpu_sipi(struct cpu *c, uint8_t vector);
 
 /* Execute up to `budget` instructions.  Returns an enum cpu_stop and adds
  * what it executed to c->icount. */

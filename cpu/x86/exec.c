@@ -399,6 +399,48 @@ static int run_one(struct cpu *c)
 	return i.fn(c, &i);
 }
 
+void cpu_init_ipi(struct cpu *c)
+{
+	cpu_reset(c);
+	c->wait_for_sipi = 1;
+}
+
+void cpu_sipi(struct cpu *c, uint8_t vector)
+{
+	if (!c->wait_for_sipi)
+		return; /* a SIPI is ignored unless the CPU waits for one */
+	c->wait_for_sipi = 0;
+	c->halted = 0;
+	c->seg[SEG_CS].sel = (uint16_t)(vector << 8);
+	c->seg[SEG_CS].base = (uint64_t)vector << 12;
+	c->rip = 0;
+	x86_update_mode(c);
+}
+
+/*
+ * At an instruction boundary: deliver a pending NMI, or a maskable
+ * interrupt when RFLAGS.IF=1 and no STI/MOV SS shadow holds.  NMI blocking
+ * until the next IRET is not modelled.  X86_OK (delivered or nothing to
+ * do), X86_EXC (delivery faulted: pending), X86_STOP (shutdown).
+ */
+static int accept_interrupt(struct cpu *c)
+{
+	if (c->nmi_pending) {
+		c->nmi_pending = 0;
+		return x86_deliver(c, EXC_NMI, EV_EXTERNAL, 0, 0, c->rip);
+	}
+	if (!c->irq_hint || !(c->rflags & FL_IF) || c->intr_shadow || !c->irq)
+		return X86_OK;
+	if (c->irq->pending(c->irq_opaque) < 0) {
+		c->irq_hint = 0; /* the controller sets it again on any change */
+		return X86_OK;
+	}
+	int v = c->irq->ack(c->irq_opaque);
+	if (v < 0)
+		return X86_OK;
+	return x86_deliver(c, v, EV_EXTERNAL, 0, 0, c->rip);
+}
+
 /* What a handler's X86_STOP means for cpu_run. */
 static int stop_reason(struct cpu *c)
 {
@@ -416,9 +458,42 @@ int cpu_run(struct cpu *c, uint64_t budget)
 	uint64_t done = 0;
 	struct bus *bus = c->bus;
 	bus->code_written = &c->block_break;
+	if (c->wait_for_sipi)
+		return CPU_STOP_HALT;
 	while (done < budget) {
 		if (bus->stop)
 			return CPU_STOP_BUS;
+		if (__builtin_expect(c->irq_hint | c->nmi_pending | c->halted, 0)) {
+			int shadow = c->intr_shadow;
+			int irc = accept_interrupt(c);
+			if (irc == X86_STOP)
+				return CPU_STOP_TRIPLE_FAULT;
+			if (irc == X86_EXC && deliver_pending(c) == X86_STOP)
+				return CPU_STOP_TRIPLE_FAULT;
+			if (c->halted)
+				return CPU_STOP_HALT;
+			if (shadow) {
+				/* One instruction under the shadow, then look again. */
+				c->intr_shadow = 0;
+				c->block_break = 0;
+				c->exc_vector = -1;
+				int rc = run_one(c);
+				if (rc == X86_EXC) {
+					if (deliver_pending(c) == X86_STOP)
+						return CPU_STOP_TRIPLE_FAULT;
+				} else {
+					c->rip = c->next_rip;
+					c->icount++;
+					if (rc == X86_STOP) {
+						int why = stop_reason(c);
+						if (why >= 0)
+							return why;
+					}
+				}
+				done++;
+				continue;
+			}
+		}
 		c->rip_history[c->history_pos++ % CPU_HISTORY] = c->rip;
 		c->intr_shadow = 0;
 		c->block_break = 0;

@@ -87,6 +87,44 @@ static inline int x86_cf(const struct cpu *c)
  * SDM vol. 1 appendix B. */
 int x86_cond(const struct cpu *c, int cc);
 
+/*
+ * The same as x86_cond(), with the common cases inline (meant for a
+ * constant cc): ZF and SF follow from lf_res after every lazy operation;
+ * after CMP/SUB the unsigned and signed orders come from the operands, and
+ * after a logic operation CF = OF = 0.  Everything else goes to x86_cond().
+ */
+static inline int x86_cond_fast(const struct cpu *c, int cc)
+{
+	uint64_t a = c->lf_src1, b = c->lf_src2, r = c->lf_res;
+	int sz = c->lf_size, t = cc >> 1, v;
+	if (c->lf_op == LF_NONE)
+		return x86_cond(c, cc);
+	int zf = r == 0, sf = !!(r & x86_sign_bit(sz));
+	if (t == 2)
+		v = zf;
+	else if (t == 4)
+		v = sf;
+	else if (c->lf_op == LF_SUB && t == 1)
+		v = a < b;
+	else if (c->lf_op == LF_SUB && t == 3)
+		v = a <= b;
+	else if (c->lf_op == LF_SUB && t == 6)
+		v = x86_sext(a, sz) < x86_sext(b, sz);
+	else if (c->lf_op == LF_SUB && t == 7)
+		v = x86_sext(a, sz) <= x86_sext(b, sz);
+	else if (c->lf_op == LF_LOGIC && (t == 0 || t == 1))
+		v = 0;
+	else if (c->lf_op == LF_LOGIC && t == 3)
+		v = zf;
+	else if (c->lf_op == LF_LOGIC && t == 6)
+		v = sf;
+	else if (c->lf_op == LF_LOGIC && t == 7)
+		v = zf || sf;
+	else
+		return x86_cond(c, cc);
+	return v ^ (cc & 1);
+}
+
 /* Fold the lazy record into rflags (lf_op becomes LF_NONE). */
 void x86_flags_sync(struct cpu *c);
 

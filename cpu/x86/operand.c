@@ -4,20 +4,13 @@
  */
 #include "cpu/x86/operand.h"
 
-/* Bits 63:47 all equal (SDM vol. 1 §3.3.7.1; 4-level paging). */
-static int canonical(const struct cpu *c, uint64_t a)
-{
-	int bits = (c->cr4 & CR4_LA57) ? 57 : 48;
-	return (uint64_t)(((int64_t)(a << (64 - bits))) >> (64 - bits)) == a;
-}
-
 /* See operand.h. */
 int x86_branch(struct cpu *c, int opsize, uint64_t target)
 {
 	if (c->code_bits == 64) {
 		if (opsize == 2)
 			target &= 0xffff;
-		if (!canonical(c, target))
+		if (!x86_canonical(c, target))
 			return x86_raise_err(c, EXC_GP, 0);
 	} else {
 		target &= opsize == 2 ? 0xffff : 0xffffffff;
