@@ -70,6 +70,10 @@ struct bus {
 	int *code_written; /* set to 1 when a code frame is written (the running
 			    * CPU points it at its block-break flag) */
 
+	/* Index of the vCPU whose turn it is (the run loop sets it): MMIO
+	 * that every CPU sees at one address, the local APIC, goes to it. */
+	int cpu_current;
+
 	volatile int stop; /* enum bus_stop_reason, nonzero: leave the run loop */
 	int exit_status;
 };

@@ -12,6 +12,7 @@
  *   4        --max-insns or --timeout reached
  *   6        triple fault
  *   8        guest halted: every CPU halted with nothing that could wake it
+ *   10       killed from gdb (kill)
  *   130      interrupted (SIGINT, Ctrl-C); 143 on SIGTERM
  */
 #ifndef MMULAB_EMU_EMU_H
@@ -32,6 +33,7 @@
 #define EMU_EXIT_LIMIT 4
 #define EMU_EXIT_TRIPLE_FAULT 6
 #define EMU_EXIT_HALTED 8
+#define EMU_EXIT_GDB_KILL 10
 #define EMU_EXIT_INTERRUPTED 130
 #define EMU_EXIT_TERMINATED 143
 
@@ -56,6 +58,8 @@ struct options {
 	uint16_t debugexit_base, debugexit_size;
 	int no_reboot;       /* accepted; a triple fault always ends the run */
 	int stats;           /* print statistics at every end of run */
+	int gdb_port;        /* -s / -gdb tcp::PORT; 0: no gdbstub */
+	int gdb_wait;        /* -S: stopped until gdb continues */
 };
 
 /* Parse argv into `o` (defaults first).  Returns 0 to run, 1 when help was
@@ -123,6 +127,7 @@ struct machine {
 	struct uart16550 uart;
 	struct options opt;
 	struct machine_stats stats;
+	struct gdbstub *gdb; /* NULL without -s / -gdb */
 	int status; /* exit status once machine_run returned */
 };
 
@@ -145,6 +150,28 @@ uint64_t machine_icount(const struct machine *m);
 /* Install SIGINT/SIGTERM handlers that make machine_run stop cleanly, and
  * ignore SIGPIPE. */
 void machine_catch_signals(void);
+
+/* ---- gdbstub.c (gdbregs.c, gdbmon.c) ---- */
+
+struct gdbstub;
+
+/* Listen for gdb on 127.0.0.1:`port`; with `wait` (-S) the machine stays
+ * stopped until gdb connects and continues.  Returns the stub, or NULL
+ * with a one-line reason in `err` (the port is in use...). */
+struct gdbstub *gdbstub_open(struct machine *m, int port, int wait, char *err,
+			     size_t errlen);
+
+/* The run loop's turn for CPU `c` with gdbstub on: serves gdb while the
+ * machine is stopped, stops at breakpoints and on Ctrl-C, runs up to
+ * `budget` instructions.  Returns an enum cpu_stop, as cpu_run() does. */
+int gdbstub_run(struct gdbstub *g, struct cpu *c, uint64_t budget);
+
+/* The run ends with exit status `status`: a gdb waiting for the guest gets
+ * the exit ("W" packet) and the connection closes. */
+void gdbstub_end(struct gdbstub *g, int status);
+
+/* Close everything; NULL is fine. */
+void gdbstub_close(struct gdbstub *g);
 
 /* ---- report.c ---- */
 

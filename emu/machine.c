@@ -87,6 +87,9 @@ int machine_init(struct machine *m, const struct options *o, char *err,
 	/* The bootstrap processor enters the kernel; the others, once -smp
 	 * exists, wait for INIT/SIPI. */
 	cpu_enter_multiboot(&m->cpus[0], entry, info);
+	if (o->gdb_port &&
+	    !(m->gdb = gdbstub_open(m, o->gdb_port, o->gdb_wait, err, errlen)))
+		return -1;
 	return 0;
 }
 
@@ -129,6 +132,8 @@ static int finish(struct machine *m, int status, int stats)
 {
 	clock_gettime(CLOCK_MONOTONIC, &m->stats.end);
 	flush_output(m);
+	if (m->gdb)
+		gdbstub_end(m->gdb, status);
 	if (stats || m->opt.stats)
 		report_stats(m);
 	m->status = status;
@@ -171,7 +176,8 @@ int machine_run(struct machine *m)
 				asleep++;
 				continue;
 			}
-			int why = cpu_run(c, budget);
+			int why = m->gdb ? gdbstub_run(m->gdb, c, budget)
+					 : cpu_run(c, budget);
 			if (why == CPU_STOP_TRIPLE_FAULT) {
 				const char *msg = c->shutdown_msg;
 				if (strncmp(msg, "triple fault: ", 14) == 0)
@@ -204,6 +210,8 @@ int machine_run(struct machine *m)
 
 void machine_free(struct machine *m)
 {
+	gdbstub_close(m->gdb);
+	m->gdb = NULL;
 	for (int i = 0; i < m->ncpus; i++)
 		cpu_free(&m->cpus[i]);
 	free(m->cpus);

@@ -26,6 +26,9 @@ void options_usage(FILE *f)
 	      "  -serial DEV         COM1 output: stdio (default), file:PATH, none\n"
 	      "  -device isa-debug-exit[,iobase=0xf4][,iosize=4]\n"
 	      "                      where the exit device sits (it is always there)\n"
+	      "  -s                  gdbstub on tcp::1234 (same as -gdb tcp::1234)\n"
+	      "  -gdb tcp::PORT      gdbstub on 127.0.0.1:PORT (gdb: target remote :PORT)\n"
+	      "  -S                  start stopped: run when gdb says continue\n"
 	      "  -display none, -no-reboot, -accel ACCEL\n"
 	      "                      accepted for compatibility (a triple fault always\n"
 	      "                      ends the run)\n"
@@ -47,6 +50,7 @@ void options_usage(FILE *f)
 	      "  4     --max-insns or --timeout reached\n"
 	      "  6     triple fault (register dump and last instructions on stderr)\n"
 	      "  8     guest halted (every CPU halted, nothing can wake it)\n"
+	      "  10    killed from gdb\n"
 	      "  130   interrupted by Ctrl-C (143 by SIGTERM)\n",
 	      f);
 }
@@ -159,7 +163,7 @@ bad:
 enum opt_id {
 	OPT_KERNEL, OPT_APPEND, OPT_INITRD, OPT_M, OPT_SERIAL, OPT_DEVICE,
 	OPT_DISPLAY, OPT_NO_REBOOT, OPT_ACCEL, OPT_MAX_INSNS, OPT_TIMEOUT,
-	OPT_QUANTUM, OPT_STATS, OPT_HELP,
+	OPT_QUANTUM, OPT_STATS, OPT_HELP, OPT_GDB_S, OPT_GDB, OPT_GDB_WAIT,
 };
 
 static const struct {
@@ -174,8 +178,29 @@ static const struct {
 	{ "accel", OPT_ACCEL, 1 },       { "max-insns", OPT_MAX_INSNS, 1 },
 	{ "timeout", OPT_TIMEOUT, 1 },   { "quantum", OPT_QUANTUM, 1 },
 	{ "stats", OPT_STATS, 0 },       { "h", OPT_HELP, 0 },
-	{ "help", OPT_HELP, 0 },
+	{ "help", OPT_HELP, 0 },         { "s", OPT_GDB_S, 0 },
+	{ "gdb", OPT_GDB, 1 },           { "S", OPT_GDB_WAIT, 0 },
 };
+
+/* -gdb tcp::PORT (also tcp:localhost:PORT, tcp:127.0.0.1:PORT): the stub
+ * listens on the loopback interface only. */
+static int parse_gdb(struct options *o, const char *s, char *err, size_t errlen)
+{
+	static const char *const prefixes[] = { "tcp::", "tcp:localhost:",
+						"tcp:127.0.0.1:" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+		uint64_t port;
+		if (strncmp(s, prefixes[i], n) == 0 && parse_u64(s + n, &port) == 0 &&
+		    port >= 1 && port <= 65535) {
+			o->gdb_port = (int)port;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "-gdb %s: expected tcp::PORT (loopback only, "
+		 "PORT 1..65535)", s);
+	return -1;
+}
 
 static int apply(struct options *o, int id, const char *opt, const char *arg,
 		 char *err, size_t errlen)
@@ -225,6 +250,14 @@ static int apply(struct options *o, int id, const char *opt, const char *arg,
 		return 0;
 	case OPT_STATS:
 		o->stats = 1;
+		return 0;
+	case OPT_GDB_S:
+		o->gdb_port = 1234;
+		return 0;
+	case OPT_GDB:
+		return parse_gdb(o, arg, err, errlen);
+	case OPT_GDB_WAIT:
+		o->gdb_wait = 1;
 		return 0;
 	}
 	snprintf(err, errlen, "%s %s: expected a positive number", opt, arg);
@@ -298,6 +331,11 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
 	}
 	if (positional)
 		o->kernel = positional;
+	if (o->gdb_wait && !o->gdb_port) {
+		snprintf(err, errlen, "-S needs -s or -gdb tcp::PORT (nothing "
+			 "else could start the CPUs)");
+		return -1;
+	}
 	if (!o->kernel) {
 		snprintf(err, errlen, "no kernel given (usage: mmulab [options] KERNEL; "
 			 "try --help)");

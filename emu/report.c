@@ -72,16 +72,15 @@ static void dump_regs(struct cpu *c)
 }
 
 /* Copy up to `n` code bytes at linear address `la`; returns how many could
- * be read (stops at the first untranslatable byte).  The walk may set
- * accessed bits: the run is over when this is called. */
+ * be read (stops at the first untranslatable byte).  The probe has no side
+ * effects on the page tables or the TLB. */
 static size_t read_code(struct cpu *c, uint64_t la, uint8_t *buf, size_t n)
 {
 	size_t got = 0;
 	while (got < n) {
 		uint64_t pa;
-		struct mmu_fault f;
 		uint64_t a = la + got;
-		if (mmu_translate(&c->mmu, a, MMU_EXEC | MMU_SUPER, &pa, &f) != 0)
+		if (mmu_probe(&c->mmu, a, MMU_EXEC | MMU_SUPER, &pa) != 0)
 			break;
 		size_t chunk = 4096 - (a & 0xfff);
 		if (chunk > n - got)
@@ -146,21 +145,21 @@ void report_stats(struct machine *m)
 	double secs = (double)(m->stats.end.tv_sec - m->stats.start.tv_sec) +
 		      (double)(m->stats.end.tv_nsec - m->stats.start.tv_nsec) * 1e-9;
 	uint64_t n = machine_icount(m);
-	struct mmu_stats s = { 0 };
+	uint64_t walks = 0, faults = 0, hits = 0, misses = 0;
 	for (int i = 0; i < m->ncpus; i++) {
-		const struct mmu_stats *t = &m->cpus[i].mmu.stats;
-		s.walks += t->walks;
-		s.faults += t->faults;
-		s.hp_fills += t->hp_fills;
-		s.flushes += t->flushes;
-		s.invlpg += t->invlpg;
+		const struct mmu *u = &m->cpus[i].mmu;
+		walks += u->stats.walks;
+		faults += u->stats.faults;
+		misses += u->stats.misses[LVL_ITLB] + u->stats.misses[LVL_DTLB];
+		for (int a = TLB_ITLB_4K; a <= TLB_DTLB_1G; a++)
+			hits += u->tlb.a[a].st.hits;
 	}
 	report_msg(m, "stats: %llu instructions in %.3f s (%.1f MIPS), %llu quanta, "
-		   "%llu HLT; MMU: %llu walks, %llu faults, %llu fills, "
-		   "%llu flushes, %llu invlpg",
+		   "%llu HLT; MMU: L1 TLB %llu hits %llu misses, %llu walks, "
+		   "%llu page faults",
 		   (unsigned long long)n, secs, secs > 0 ? (double)n / secs / 1e6 : 0.0,
 		   (unsigned long long)m->stats.quanta,
-		   (unsigned long long)m->stats.halts, (unsigned long long)s.walks,
-		   (unsigned long long)s.faults, (unsigned long long)s.hp_fills,
-		   (unsigned long long)s.flushes, (unsigned long long)s.invlpg);
+		   (unsigned long long)m->stats.halts, (unsigned long long)hits,
+		   (unsigned long long)misses, (unsigned long long)walks,
+		   (unsigned long long)faults);
 }

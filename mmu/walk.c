@@ -1,7 +1,8 @@
 /*
- * mmu/walk.c — the page walker: linear → physical for every paging mode of
- * Intel SDM vol. 3 ch. 4, with the permission checks of §4.6, the accessed
- * and dirty flags of §4.8 and the #PF error codes of §4.7.
+ * mmu/walk.c — the page walker for every paging mode of Intel SDM vol. 3
+ * ch. 4, with the permission checks of §4.6, the accessed and dirty flags
+ * of §4.8, the #PF error codes of §4.7 and the paging-structure caches of
+ * §4.10.3.
  *
  * Which linear-address bits index which level (4 KiB pages):
  *
@@ -11,113 +12,30 @@
  *   5-level paging (CR4.LA57=1):   56:48 PML5E, then as 4-level     (§4.5)
  *
  * A PDE with PS=1 maps a 4 MiB (32-bit paging, CR4.PSE=1) or 2 MiB page; a
- * PDPTE with PS=1 in 4/5-level paging maps a 1 GiB page.
+ * PDPTE with PS=1 in 4/5-level paging maps a 1 GiB page.  PAE paging takes
+ * its PDPTEs from the four PDPTE registers loaded at MOV to CR3 (§4.4.1).
+ *
+ * The paging-structure caches hold entries that reference another paging
+ * structure: a PML5E (key: bits 56:48), PML4E (47:39), PDPTE (47:30) or PDE
+ * (47:21; 31:22 in 32-bit paging), with the next table's address and the
+ * rights combined so far.  A walk starts below the deepest cached entry,
+ * so a guest that changes or frees an upper-level table without
+ * invalidating keeps walking the old one, as hardware may.
  *
  * Choice where the SDM leaves one: on a walk that ends in a fault, A is set
  * in the levels above the one that faulted (each entry was present and
  * well-formed, so the processor used it), never in the faulting entry; the
  * leaf's A and D are only set when the access is allowed.  QEMU 7.2 does the
- * same.  PAE PDPTEs are read at each walk rather than latched at CR3 load.
+ * same.
  */
-#include "mmu/mmu.h"
-
-#include <string.h>
+#include "mmu/internal.h"
 
 #define ADDR_MASK_4K (((1ull << MMU_MAXPHYADDR) - 1) & ~0xfffull)
 /* Bits MAXPHYADDR..51 of a 64-bit entry must be zero (§4.4, §4.5). */
 #define RSVD_HIGH (((1ull << 52) - 1) & ~((1ull << MMU_MAXPHYADDR) - 1))
 
-void mmu_init(struct mmu *m, struct bus *bus)
-{
-	memset(m, 0, sizeof(*m));
-	m->bus = bus;
-	mmu_flush(m);
-}
-
-void mmu_flush(struct mmu *m)
-{
-	for (int k = 0; k < 3; k++)
-		for (int u = 0; u < 2; u++)
-			for (unsigned i = 0; i < MMU_HP_SIZE; i++)
-				m->hp_tag[k][u][i] = 1;
-	m->stats.flushes++;
-}
-
-void mmu_invlpg(struct mmu *m, uint64_t la)
-{
-	uint32_t idx = (la >> 12) & (MMU_HP_SIZE - 1);
-	for (int k = 0; k < 3; k++)
-		for (int u = 0; u < 2; u++)
-			m->hp_tag[k][u][idx] = 1;
-	m->stats.invlpg++;
-}
-
-void mmu_drop_write_frame(struct mmu *m, uint64_t pfn)
-{
-	uintptr_t lo = (uintptr_t)m->bus->ram + (pfn << 12);
-	for (int u = 0; u < 2; u++)
-		for (unsigned i = 0; i < MMU_HP_SIZE; i++) {
-			uint64_t tag = m->hp_tag[MMU_WRITE][u][i];
-			if (tag != 1 && tag + m->hp_addend[MMU_WRITE][u][i] == lo)
-				m->hp_tag[MMU_WRITE][u][i] = 1;
-		}
-}
-
-void mmu_set_ctl(struct mmu *m, const struct mmu_ctl *ctl)
-{
-	const struct mmu_ctl *o = &m->ctl;
-	int flush = o->cr0 != ctl->cr0 || o->cr3 != ctl->cr3 ||
-		    o->cr4 != ctl->cr4 || o->efer != ctl->efer ||
-		    (o->ac != ctl->ac && (ctl->cr4 & CR4_SMAP));
-	m->ctl = *ctl;
-	if (flush)
-		mmu_flush(m);
-}
-
-/* The walk's view of one access. */
-struct walk {
-	uint64_t la;
-	int kind;   /* MMU_READ / MMU_WRITE / MMU_EXEC */
-	int user;   /* a user-mode access (CPL 3, not implicit supervisor) */
-	int super_implicit;
-};
-
-static uint64_t rd_entry(struct mmu *m, uint64_t pa, int wide)
-{
-	return bus_phys_read(m->bus, pa, wide ? 8 : 4);
-}
-
-/* Set flag bits in an entry as a locked read-modify-write would. */
-static void set_bits(struct mmu *m, uint64_t pa, uint64_t entry, uint64_t bits,
-		     int wide)
-{
-	if ((entry & bits) == bits)
-		return;
-	bus_phys_write(m->bus, pa, wide ? 8 : 4, entry | bits);
-}
-
-static int fault(struct mmu *m, const struct walk *w, uint32_t err,
-		 struct mmu_fault *f)
-{
-	const struct mmu_ctl *c = &m->ctl;
-	if (w->kind == MMU_WRITE)
-		err |= PF_ERR_W;
-	if (w->user)
-		err |= PF_ERR_U;
-	/* §4.7: I/D is reported only with SMEP, or PAE-style paging with NXE. */
-	if (w->kind == MMU_EXEC &&
-	    ((c->cr4 & CR4_SMEP) || ((c->cr4 & CR4_PAE) && (c->efer & EFER_NXE))))
-		err |= PF_ERR_I;
-	f->vector = 14;
-	f->error = err;
-	f->addr = w->la;
-	m->stats.faults++;
-	return -1;
-}
-
-/* Permission check on the combined rights (§4.6).  Returns 0 if allowed. */
-static int allowed(const struct mmu_ctl *c, const struct walk *w, int rw,
-		   int us, int nx)
+int mmu_allowed(const struct mmu_ctl *c, const struct walk *w, int rw, int us,
+		int nx)
 {
 	if (w->kind == MMU_EXEC) {
 		if (nx)
@@ -141,159 +59,260 @@ static int allowed(const struct mmu_ctl *c, const struct walk *w, int rw,
 	return 1;
 }
 
-static void hp_fill(struct mmu *m, const struct walk *w, uint64_t pa, int dirty)
+uint32_t mmu_pf_error(const struct mmu *m, const struct walk *w, uint32_t err)
 {
-	struct bus *b = m->bus;
-	uint64_t page = pa & ~0xfffull;
-	if (page + 4096 > b->ram_size || w->super_implicit)
-		return;
-	uint32_t idx = (w->la >> 12) & (MMU_HP_SIZE - 1);
-	uint64_t lpage = w->la & ~0xfffull;
-	uintptr_t addend = (uintptr_t)(b->ram + page) - (uintptr_t)lpage;
-	int u = w->user;
-	if (w->kind == MMU_EXEC) {
-		m->hp_tag[MMU_EXEC][u][idx] = lpage;
-		m->hp_addend[MMU_EXEC][u][idx] = addend;
-		m->stats.hp_fills++;
-		return;
+	const struct mmu_ctl *c = &m->ctl;
+	if (w->kind == MMU_WRITE)
+		err |= PF_ERR_W;
+	if (w->user)
+		err |= PF_ERR_U;
+	/* §4.7: I/D is reported only with SMEP, or PAE-style paging with NXE. */
+	if (w->kind == MMU_EXEC &&
+	    ((c->cr4 & CR4_SMEP) || ((c->cr4 & CR4_PAE) && (c->efer & EFER_NXE))))
+		err |= PF_ERR_I;
+	return err;
+}
+
+static int fault(struct mmu *m, const struct walk *w, uint32_t err,
+		 struct mmu_fault *f)
+{
+	f->vector = 14;
+	f->error = mmu_pf_error(m, w, err);
+	f->addr = w->la;
+	return -1;
+}
+
+/* The walk in progress. */
+struct cursor {
+	struct mmu *m;
+	const struct walk *w;
+	int live;
+	uint16_t pcid;
+	int rw, us, nx;
+};
+
+static uint64_t rd_entry(struct cursor *k, uint64_t pa, int wide, int level)
+{
+	uint64_t e = bus_phys_read(k->m->bus, pa, wide ? 8 : 4);
+	if (k->live) {
+		k->m->stats.walk_refs++;
+		if (k->m->obs && k->m->obs->walk_step)
+			k->m->obs->walk_step(k->m->obs_opaque, k->w->la, level, pa, e, 0);
 	}
-	m->hp_tag[MMU_READ][u][idx] = lpage;
-	m->hp_addend[MMU_READ][u][idx] = addend;
-	if (w->kind == MMU_WRITE && dirty && !b->page_code[page >> 12]) {
-		m->hp_tag[MMU_WRITE][u][idx] = lpage;
-		m->hp_addend[MMU_WRITE][u][idx] = addend;
+	return e;
+}
+
+/* Set flag bits in an entry as a locked read-modify-write would. */
+static void set_bits(struct cursor *k, uint64_t pa, uint64_t entry,
+		     uint64_t bits, int wide, int level)
+{
+	if (!k->live || (entry & bits) == bits)
+		return;
+	bus_phys_write(k->m->bus, pa, wide ? 8 : 4, entry | bits);
+	k->m->stats.ad_writes++;
+	if (k->m->obs && k->m->obs->walk_step)
+		k->m->obs->walk_step(k->m->obs_opaque, k->w->la, level, pa,
+				     entry | bits, bits & ~entry);
+}
+
+/* Paging-structure caches by level of the entry they hold. */
+static int psc_array(int level)
+{
+	switch (level) {
+	case 5: return TLB_PSC_PML5;
+	case 4: return TLB_PSC_PML4;
+	case 3: return TLB_PSC_PDPT;
+	default: return TLB_PSC_PD;
 	}
-	m->stats.hp_fills++;
+}
+
+static int level_shift(const struct mmu *m, int level)
+{
+	if (!(m->ctl.cr4 & CR4_PAE))
+		return level == 2 ? 22 : 12;
+	return 12 + 9 * (level - 1);
+}
+
+/* Remember a non-leaf entry at `level` that references table `next`. */
+static void psc_fill(struct cursor *k, int level, uint64_t next)
+{
+	if (!k->live)
+		return;
+	struct tlb_entry *e = tlb_alloc(k->m, psc_array(level), k->w->la,
+					level_shift(k->m, level), k->pcid);
+	if (!e)
+		return;
+	e->pa = next;
+	e->rw = (uint8_t)k->rw;
+	e->us = (uint8_t)k->us;
+	e->nx = (uint8_t)k->nx;
+	e->global = 0;
+	e->dirty = 0;
+	k->m->tlb.a[e->array].st.fills++;
+}
+
+/* The deepest cached entry for this walk: returns the level to read next
+ * (and the table there), or 0 when nothing is cached. */
+static int psc_start(struct cursor *k, int top, uint64_t *table)
+{
+	if (!k->live)
+		return 0;
+	for (int level = 2; level <= top; level++) {
+		struct tlb_entry *e = tlb_find(k->m, psc_array(level), k->w->la,
+					       level_shift(k->m, level), k->pcid);
+		if (!e)
+			continue;
+		e->lru = ++k->m->tlb.stamp;
+		k->m->tlb.a[e->array].st.hits++;
+		k->rw = e->rw;
+		k->us = e->us;
+		k->nx = e->nx;
+		*table = e->pa;
+		return level - 1;
+	}
+	return 0;
+}
+
+static int leaf(struct cursor *k, struct walk_result *r, uint64_t epa,
+		uint64_t e, int wide, int level, int shift, uint64_t base,
+		struct mmu_fault *f)
+{
+	struct mmu *m = k->m;
+	if (!mmu_allowed(&m->ctl, k->w, k->rw, k->us, k->nx))
+		return fault(m, k->w, PF_ERR_P, f);
+	uint64_t bits = PTE_A | (k->w->kind == MMU_WRITE ? PTE_D : 0);
+	set_bits(k, epa, e, bits, wide, level);
+	r->page = base;
+	r->shift = shift;
+	r->rw = k->rw;
+	r->us = k->us;
+	r->nx = k->nx;
+	r->dirty = k->w->kind == MMU_WRITE || (e & PTE_D);
+	r->global = (e & PTE_G) != 0;
+	return 0;
 }
 
 /* 32-bit paging (§4.3). */
-static int walk32(struct mmu *m, struct walk *w, uint64_t *pa,
-		  struct mmu_fault *f)
+static int walk32(struct cursor *k, struct walk_result *r, struct mmu_fault *f)
 {
-	const struct mmu_ctl *c = &m->ctl;
-	uint32_t la = (uint32_t)w->la;
-	uint64_t pde_pa = (c->cr3 & 0xfffff000u) + ((la >> 22) << 2);
-	uint64_t pde = rd_entry(m, pde_pa, 0);
-	if (!(pde & PTE_P))
-		return fault(m, w, 0, f);
-	int rw = !!(pde & PTE_W), us = !!(pde & PTE_U);
-	if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) {
-		/* 4 MiB page: bits 39:32 of the address from PDE bits 20:13;
-		 * bits 21:13 beyond MAXPHYADDR-32 are reserved (bit 21 always). */
-		if (pde & (1u << 21))
-			return fault(m, w, PF_ERR_P | PF_ERR_RSVD, f);
-		if (!allowed(c, w, rw, us, 0))
-			return fault(m, w, PF_ERR_P, f);
-		uint64_t bits = PTE_A | (w->kind == MMU_WRITE ? PTE_D : 0);
-		set_bits(m, pde_pa, pde, bits, 0);
-		*pa = (pde & 0xffc00000u) | (((pde >> 13) & 0xffull) << 32) |
-		      (la & 0x3fffff);
-		return 0;
+	struct mmu *m = k->m;
+	uint32_t la = (uint32_t)k->w->la;
+	uint64_t pt;
+	if (!psc_start(k, 2, &pt)) {
+		uint64_t pde_pa = (m->ctl.cr3 & 0xfffff000u) + ((la >> 22) << 2);
+		uint64_t pde = rd_entry(k, pde_pa, 0, 2);
+		if (!(pde & PTE_P))
+			return fault(m, k->w, 0, f);
+		k->rw = !!(pde & PTE_W);
+		k->us = !!(pde & PTE_U);
+		if ((pde & PTE_PS) && (m->ctl.cr4 & CR4_PSE)) {
+			/* 4 MiB page: address bits 39:32 from PDE bits 20:13;
+			 * bit 21 is reserved (MAXPHYADDR 46 > 40). */
+			if (pde & (1u << 21))
+				return fault(m, k->w, PF_ERR_P | PF_ERR_RSVD, f);
+			uint64_t base = (pde & 0xffc00000u) |
+					(((pde >> 13) & 0xffull) << 32);
+			return leaf(k, r, pde_pa, pde, 0, 2, 22, base, f);
+		}
+		set_bits(k, pde_pa, pde, PTE_A, 0, 2);
+		pt = pde & 0xfffff000u;
+		psc_fill(k, 2, pt);
 	}
-	set_bits(m, pde_pa, pde, PTE_A, 0);
-	uint64_t pte_pa = (pde & 0xfffff000u) + (((la >> 12) & 0x3ff) << 2);
-	uint64_t pte = rd_entry(m, pte_pa, 0);
+	uint64_t pte_pa = pt + (((la >> 12) & 0x3ff) << 2);
+	uint64_t pte = rd_entry(k, pte_pa, 0, 1);
 	if (!(pte & PTE_P))
-		return fault(m, w, 0, f);
-	rw &= !!(pte & PTE_W);
-	us &= !!(pte & PTE_U);
-	if (!allowed(c, w, rw, us, 0))
-		return fault(m, w, PF_ERR_P, f);
-	set_bits(m, pte_pa, pte, PTE_A | (w->kind == MMU_WRITE ? PTE_D : 0), 0);
-	*pa = (pte & 0xfffff000u) | (la & 0xfff);
-	return 0;
+		return fault(m, k->w, 0, f);
+	k->rw &= !!(pte & PTE_W);
+	k->us &= !!(pte & PTE_U);
+	return leaf(k, r, pte_pa, pte, 0, 1, 12, pte & 0xfffff000u, f);
 }
 
 /*
  * PAE, 4-level and 5-level paging share 64-bit entries and 9-bit indexes;
- * they differ in the number of levels and in the PAE PDPTE format.
+ * they differ in the number of levels and in where PDPTEs come from.
  */
-static int walk64(struct mmu *m, struct walk *w, uint64_t *pa,
-		  struct mmu_fault *f)
+static int walk64(struct cursor *k, struct walk_result *r, struct mmu_fault *f)
 {
+	struct mmu *m = k->m;
 	const struct mmu_ctl *c = &m->ctl;
+	const struct walk *w = k->w;
 	int nxe = !!(c->efer & EFER_NXE);
 	uint64_t rsvd_nx = nxe ? 0 : PTE_NX;
 	int pae = !(c->efer & EFER_LMA);
-	int levels = pae ? 3 : (c->cr4 & CR4_LA57) ? 5 : 4;
-	uint64_t table = pae ? (c->cr3 & 0xffffffe0u) : (c->cr3 & ADDR_MASK_4K);
-	int rw = 1, us = 1, nx = 0;
-	uint64_t ent_pa[5], ent[5];
+	int top = pae ? 3 : (c->cr4 & CR4_LA57) ? 5 : 4;
+	uint64_t table = c->cr3 & ADDR_MASK_4K;
 
-	for (int lvl = levels; lvl >= 1; lvl--) {
+	int lvl = psc_start(k, pae ? 2 : top, &table);
+	if (!lvl) {
+		lvl = top;
+		if (pae) {
+			/* The PDPTE register for bits 31:30 (§4.4.1): no
+			 * memory reference, no A bit, rights not restricted. */
+			uint64_t e = m->pdpte[(w->la >> 30) & 3];
+			if (!(e & PTE_P))
+				return fault(m, w, 0, f);
+			table = e & ADDR_MASK_4K;
+			lvl = 2;
+		}
+	}
+	for (; lvl >= 1; lvl--) {
 		int shift = 12 + 9 * (lvl - 1);
-		unsigned idx = (w->la >> shift) & 0x1ff;
-		if (pae && lvl == 3)
-			idx = (w->la >> 30) & 3;
-		uint64_t epa = table + idx * 8;
-		uint64_t e = rd_entry(m, epa, 1);
-		ent_pa[lvl - 1] = epa;
-		ent[lvl - 1] = e;
+		uint64_t epa = table + ((w->la >> shift) & 0x1ff) * 8;
+		uint64_t e = rd_entry(k, epa, 1, lvl);
 		if (!(e & PTE_P))
 			return fault(m, w, 0, f);
+		int ps = (e & PTE_PS) && lvl <= 3 && lvl >= 2 && !(pae && lvl == 3);
 		uint64_t rsvd = RSVD_HIGH | rsvd_nx;
-		if (pae && lvl == 3) {
-			/* PAE PDPTE: bits 2:1, 8:5 and 63 reserved (§4.4.1). */
-			rsvd |= 0x1e6ull | PTE_NX;
-		} else if (lvl >= 4 && (e & PTE_PS)) {
-			rsvd |= PTE_PS; /* PML4E/PML5E: PS must be 0 */
-		} else if (lvl == 3 && (e & PTE_PS)) {
+		if (lvl >= 4 && (e & PTE_PS))
+			rsvd |= PTE_PS; /* PML4E/PML5E: PS is reserved */
+		else if (lvl == 3 && ps)
 			rsvd |= 0x3fffe000ull; /* 1 GiB page: bits 29:13 */
-		} else if (lvl == 2 && (e & PTE_PS)) {
+		else if (lvl == 2 && ps)
 			rsvd |= 0x1fe000ull; /* 2 MiB page: bits 20:13 */
-		}
 		if (e & rsvd)
 			return fault(m, w, PF_ERR_P | PF_ERR_RSVD, f);
-		if (!(pae && lvl == 3)) {
-			rw &= !!(e & PTE_W);
-			us &= !!(e & PTE_U);
-			nx |= nxe && (e & PTE_NX);
+		k->rw &= !!(e & PTE_W);
+		k->us &= !!(e & PTE_U);
+		k->nx |= nxe && (e & PTE_NX);
+		if (lvl == 1 || ps) {
+			uint64_t base = e & ADDR_MASK_4K & ~((1ull << shift) - 1);
+			return leaf(k, r, epa, e, 1, lvl, shift, base, f);
 		}
-		int leaf = lvl == 1 || ((lvl == 2 || (lvl == 3 && !pae)) &&
-					(e & PTE_PS));
-		if (leaf) {
-			if (!allowed(c, w, rw, us, nx))
-				return fault(m, w, PF_ERR_P, f);
-			/* Success: A on every level used, D on the leaf. */
-			for (int up = levels; up > lvl; up--)
-				if (!(pae && up == 3))
-					set_bits(m, ent_pa[up - 1], ent[up - 1],
-						 PTE_A, 1);
-			set_bits(m, epa, e,
-				 PTE_A | (w->kind == MMU_WRITE ? PTE_D : 0), 1);
-			uint64_t off_mask = (1ull << shift) - 1;
-			*pa = (e & ADDR_MASK_4K & ~off_mask) | (w->la & off_mask);
-			return 0;
-		}
-		/* Non-leaf, present, well-formed: the processor used it. */
-		if (!(pae && lvl == 3)) {
-			set_bits(m, epa, e, PTE_A, 1);
-			ent[lvl - 1] |= PTE_A;
-		}
+		set_bits(k, epa, e, PTE_A, 1, lvl);
 		table = e & ADDR_MASK_4K;
+		psc_fill(k, lvl, table);
 	}
 	return fault(m, w, 0, f); /* not reached */
 }
 
-int mmu_translate(struct mmu *m, uint64_t la, int access, uint64_t *pa,
-		  struct mmu_fault *f)
+int mmu_walk(struct mmu *m, const struct walk *w, struct walk_result *r,
+	     struct mmu_fault *f, int live)
 {
-	const struct mmu_ctl *c = &m->ctl;
+	struct cursor k = {
+		.m = m, .w = w, .live = live, .pcid = mmu_pcid(m),
+		.rw = 1, .us = 1, .nx = 0,
+	};
+	if (live)
+		m->stats.walks++;
+	return (m->ctl.cr4 & CR4_PAE) ? walk64(&k, r, f) : walk32(&k, r, f);
+}
+
+int mmu_probe(struct mmu *m, uint64_t la, int access, uint64_t *pa)
+{
 	struct walk w = {
 		.la = la,
 		.kind = access & MMU_ACCESS_MASK,
 		.super_implicit = !!(access & MMU_SUPER),
 	};
-	w.user = c->cpl == 3 && !w.super_implicit;
-
-	if (!(c->cr0 & CR0_PG)) {
+	w.user = m->ctl.cpl == 3 && !w.super_implicit;
+	if (!(m->ctl.cr0 & CR0_PG)) {
 		*pa = la & 0xffffffffull;
-		hp_fill(m, &w, *pa, 1);
 		return 0;
 	}
-	m->stats.walks++;
-	int rc = (c->cr4 & CR4_PAE) ? walk64(m, &w, pa, f) : walk32(m, &w, pa, f);
-	if (rc == 0)
-		hp_fill(m, &w, *pa, 1);
-	return rc;
+	struct walk_result r;
+	struct mmu_fault f;
+	if (mmu_walk(m, &w, &r, &f, 0))
+		return -1;
+	*pa = r.page | (la & ((1ull << r.shift) - 1));
+	return 0;
 }

@@ -328,8 +328,9 @@ opcode:;
 	if (lock && (!(fl & D_LOCK) || out->mod == 3))
 		return -1;
 
-	/* The shape of a 64-bit memory operand, then the handler variant. */
-	if (has_modrm && out->mod != 3 && as == 8) {
+	/* The shape of a 64-bit memory operand in a segment without a base
+	 * (not FS or GS), then the handler variant. */
+	if (has_modrm && out->mod != 3 && as == 8 && out->seg < SEG_FS) {
 		if (out->rip_rel)
 			out->ea = EA_RIP;
 		else if (out->base != NOREG)

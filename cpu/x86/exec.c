@@ -146,7 +146,11 @@ int cpu_init(struct cpu *c, struct bus *bus, int id)
 	c->icache = calloc(1, sizeof(*c->icache));
 	if (!c->icache)
 		return -1;
-	mmu_init(&c->mmu, bus);
+	if (mmu_init(&c->mmu, bus)) {
+		free(c->icache);
+		c->icache = NULL;
+		return -1;
+	}
 	cpu_reset(c);
 	return 0;
 }
@@ -155,6 +159,7 @@ void cpu_free(struct cpu *c)
 {
 	free(c->icache);
 	c->icache = NULL;
+	mmu_free(&c->mmu);
 	if (c->bus && c->bus->code_written == &c->block_break)
 		c->bus->code_written = NULL;
 }
@@ -349,19 +354,19 @@ static struct block *find_block(struct cpu *c)
 {
 	uint64_t la = code_la(c, c->rip);
 	uint8_t *hp = mmu_hp_lookup(&c->mmu, la, MMU_EXEC, c->cpl == 3, 1);
+	struct bus *bus = c->bus;
 	uint64_t pa;
-	if (!hp) {
+	if (hp) {
+		pa = (uint64_t)(hp - bus->ram);
+	} else {
+		/* One translation (one ITLB lookup) per block entered, with or
+		 * without the host-pointer cache. */
 		uint8_t byte;
 		if (x86_fetch(c, c->rip, &byte, 1, &pa) < 0)
 			return NULL;
-		if (pa >= c->bus->ram_size)
+		if (pa >= bus->ram_size)
 			return NULL; /* code outside RAM: uncached */
-		hp = mmu_hp_lookup(&c->mmu, la, MMU_EXEC, c->cpl == 3, 1);
-		if (!hp)
-			return NULL;
 	}
-	struct bus *bus = c->bus;
-	pa = (uint64_t)(hp - bus->ram);
 	uint64_t tag = pa | ((uint64_t)c->code_bits << 56);
 	struct block *b = &c->icache->tab[(pa ^ (pa >> BTAB_BITS)) & (BTAB_SIZE - 1)];
 	if (b->tag == tag && b->gen == bus->page_gen[pa >> 12]) {

@@ -38,6 +38,14 @@ static inline uint64_t x86_ea_of(const struct cpu *c, const struct insn *i,
 	}
 }
 
+/* The segment of the memory operand: for the shapes other than EA_ANY the
+ * decoder has seen that it is not FS or GS, and saying so (the & 3) lets
+ * the compiler drop the segment-base test of the memory fast path. */
+static inline int x86_ea_seg(const struct insn *i, int k)
+{
+	return k == EA_ANY ? i->seg : i->seg & 3;
+}
+
 /*
  * One handler per address shape from an inline worker `w(c, i, kind)`:
  * defines the five functions and the table `name[EA_KINDS]` that

@@ -1,10 +1,11 @@
 /*
  * cpu/x86/fast_alu.c — specialized variants of the arithmetic handlers of
- * alu.c, incdec.c and shift.c for 32- and 64-bit register operands: ADD,
- * OR, AND, SUB, XOR, CMP and TEST between registers and with immediates,
- * INC and DEC, and SHL/SHR/SAR by a constant count (see fast.h for the
- * rules every variant follows).  Flags are recorded lazily exactly as the
- * table's handlers record them (flags.h).
+ * alu.c, incdec.c, muldiv.c and shift.c for 32- and 64-bit register
+ * operands: ADD, OR, AND, SUB, XOR, CMP and TEST between registers and
+ * with immediates, INC and DEC, IMUL with two and three operands, and
+ * SHL/SHR/SAR by a constant count (see fast.h for the rules every variant
+ * follows).  Flags are recorded lazily exactly as the table's handlers
+ * record them (flags.h).
  */
 #include "cpu/x86/fast.h"
 
@@ -126,6 +127,47 @@ static int op_dec_Rq(struct cpu *c, const struct insn *i)
 static int op_dec_Rd(struct cpu *c, const struct insn *i)
 {
 	return incdec_reg(c, i, 4, 1);
+}
+
+/* ---- IMUL G, E [, imm]: CF = OF = the product did not fit ---- */
+
+static inline int imul_reg(struct cpu *c, const struct insn *i, int size,
+			   uint64_t a, uint64_t b)
+{
+	uint64_t lo;
+	int wide;
+	if (size == 8) {
+		int64_t p;
+		wide = __builtin_mul_overflow((int64_t)a, (int64_t)b, &p);
+		lo = (uint64_t)p;
+	} else {
+		int64_t p = (int64_t)(int32_t)a * (int32_t)b;
+		lo = (uint32_t)p;
+		wide = p != (int32_t)p;
+	}
+	c->regs[i->reg] = lo;
+	x86_lf_res(c, size, lo, wide ? FL_CF | FL_OF : 0);
+	return X86_OK;
+}
+
+static int op_imul_Gq_Rq(struct cpu *c, const struct insn *i)
+{
+	return imul_reg(c, i, 8, c->regs[i->reg], c->regs[i->rm]);
+}
+
+static int op_imul_Gd_Rd(struct cpu *c, const struct insn *i)
+{
+	return imul_reg(c, i, 4, c->regs[i->reg], c->regs[i->rm]);
+}
+
+static int op_imul_Gq_Rq_I(struct cpu *c, const struct insn *i)
+{
+	return imul_reg(c, i, 8, c->regs[i->rm], i->imm);
+}
+
+static int op_imul_Gd_Rd_I(struct cpu *c, const struct insn *i)
+{
+	return imul_reg(c, i, 4, c->regs[i->rm], i->imm);
 }
 
 /* ---- SHL, SHR, SAR by a nonzero constant count ---- */
@@ -258,6 +300,10 @@ x86_handler x86_fast_alu(const struct insn *i, int code_bits)
 			return q ? op_inc_Rq : op_inc_Rd;
 		if (i->fn == op_dec_Ev || i->fn == op_dec_Zv)
 			return q ? op_dec_Rq : op_dec_Rd;
+		if (i->fn == op_imul_Gv_Ev)
+			return q ? op_imul_Gq_Rq : op_imul_Gd_Rd;
+		if (i->fn == op_imul_Gv_Ev_Iz || i->fn == op_imul_Gv_Ev_Ib)
+			return q ? op_imul_Gq_Rq_I : op_imul_Gd_Rd_I;
 	}
 	return choose_shift(i, q);
 }

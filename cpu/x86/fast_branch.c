@@ -7,22 +7,28 @@
  * need only the canonical check, and the stack is SS:RSP with a 64-bit
  * stack-address size and no segment base, as x86_push/x86_pop (mem.c) use
  * it.  Jcc has one variant per condition so that the condition is a
- * constant in x86_cond_fast().
+ * constant in x86_cond_try().
  */
 #include "cpu/x86/fast.h"
 
-/* Go to `t`, or #GP(0) when it is not canonical (x86_branch). */
+/* Go to `t`.  A target outside the 48-bit canonical range goes to
+ * x86_branch(), which knows 5-level paging and raises #GP(0). */
 static inline int go(struct cpu *c, uint64_t t)
 {
-	if (!x86_canonical(c, t))
-		return x86_raise_err(c, EXC_GP, 0);
+	if (__builtin_expect((t + (1ull << 47)) >> 48, 0))
+		return x86_branch(c, 8, t);
 	c->next_rip = t;
 	return X86_OK;
 }
 
+/* Conditions the flags record cannot settle inline go to the table's
+ * handler, as a tail call. */
 static inline int jcc(struct cpu *c, const struct insn *i, int cc)
 {
-	return x86_cond_fast(c, cc) ? go(c, c->next_rip + i->imm) : X86_OK;
+	int v = x86_cond_try(c, cc);
+	if (v < 0)
+		return op_jcc_Jb(c, i);
+	return v ? go(c, c->next_rip + i->imm) : X86_OK;
 }
 
 #define JCC(name, cc)                                                          \
@@ -53,7 +59,7 @@ static int op_call_J64(struct cpu *c, const struct insn *i)
 {
 	uint64_t t = c->next_rip + i->imm, sp = c->regs[R_RSP] - 8;
 	if (!x86_canonical(c, t))
-		return x86_raise_err(c, EXC_GP, 0);
+		return x86_branch(c, 8, t);
 	TRY(x86_write(c, SEG_SS, sp, 8, c->next_rip));
 	c->regs[R_RSP] = sp;
 	c->next_rip = t;

@@ -52,7 +52,7 @@ static int op_mov_Rd_I(struct cpu *c, const struct insn *i)
 static inline int mov_store(struct cpu *c, const struct insn *i, int k,
 			    int size, uint64_t v)
 {
-	return x86_write(c, i->seg, x86_ea_of(c, i, k), size, v);
+	return x86_write(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), size, v);
 }
 
 static inline int mov_Mq_Gq(struct cpu *c, const struct insn *i, int k)
@@ -84,7 +84,7 @@ static inline int mov_Mb_Gb(struct cpu *c, const struct insn *i, int k)
 static inline int mov_Gq_Mq(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 8, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 8, &v));
 	c->regs[i->reg] = v;
 	return X86_OK;
 }
@@ -93,7 +93,7 @@ static inline int mov_Gq_Mq(struct cpu *c, const struct insn *i, int k)
 static inline int mov_Gd_Md(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 4, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 4, &v));
 	c->regs[i->reg] = v;
 	return X86_OK;
 }
@@ -101,7 +101,7 @@ static inline int mov_Gd_Md(struct cpu *c, const struct insn *i, int k)
 static inline int mov_Gb_Mb(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 1, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 1, &v));
 	c->regs[i->reg] = (c->regs[i->reg] & ~0xffull) | v;
 	return X86_OK;
 }
@@ -132,7 +132,7 @@ static int op_movzx_Gd_Rw(struct cpu *c, const struct insn *i)
 static inline int movzx_Gd_Mb(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 1, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 1, &v));
 	c->regs[i->reg] = v;
 	return X86_OK;
 }
@@ -140,7 +140,7 @@ static inline int movzx_Gd_Mb(struct cpu *c, const struct insn *i, int k)
 static inline int movzx_Gd_Mw(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 2, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 2, &v));
 	c->regs[i->reg] = v;
 	return X86_OK;
 }
@@ -166,7 +166,7 @@ static int op_movsxd_Gq_Rd(struct cpu *c, const struct insn *i)
 static inline int movsx_Gq_Mb(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 1, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 1, &v));
 	c->regs[i->reg] = (uint64_t)(int64_t)(int8_t)v;
 	return X86_OK;
 }
@@ -174,7 +174,7 @@ static inline int movsx_Gq_Mb(struct cpu *c, const struct insn *i, int k)
 static inline int movsx_Gd_Mb(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 1, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 1, &v));
 	c->regs[i->reg] = (uint32_t)(int32_t)(int8_t)v;
 	return X86_OK;
 }
@@ -182,7 +182,7 @@ static inline int movsx_Gd_Mb(struct cpu *c, const struct insn *i, int k)
 static inline int movsxd_Gq_Md(struct cpu *c, const struct insn *i, int k)
 {
 	uint64_t v;
-	TRY(x86_read(c, i->seg, x86_ea_of(c, i, k), 4, &v));
+	TRY(x86_read(c, x86_ea_seg(i, k), x86_ea_of(c, i, k), 4, &v));
 	c->regs[i->reg] = (uint64_t)(int64_t)(int32_t)v;
 	return X86_OK;
 }

@@ -88,17 +88,17 @@ static inline int x86_cf(const struct cpu *c)
 int x86_cond(const struct cpu *c, int cc);
 
 /*
- * The same as x86_cond(), with the common cases inline (meant for a
- * constant cc): ZF and SF follow from lf_res after every lazy operation;
- * after CMP/SUB the unsigned and signed orders come from the operands, and
- * after a logic operation CF = OF = 0.  Everything else goes to x86_cond().
+ * x86_cond() for the common cases, inline (meant for a constant cc): 0 or
+ * 1, or -1 when x86_cond() must decide.  ZF and SF follow from lf_res
+ * after every lazy operation; after CMP/SUB the unsigned and signed orders
+ * come from the operands, and after a logic operation CF = OF = 0.
  */
-static inline int x86_cond_fast(const struct cpu *c, int cc)
+static inline int x86_cond_try(const struct cpu *c, int cc)
 {
 	uint64_t a = c->lf_src1, b = c->lf_src2, r = c->lf_res;
 	int sz = c->lf_size, t = cc >> 1, v;
 	if (c->lf_op == LF_NONE)
-		return x86_cond(c, cc);
+		return -1;
 	int zf = r == 0, sf = !!(r & x86_sign_bit(sz));
 	if (t == 2)
 		v = zf;
@@ -121,7 +121,7 @@ static inline int x86_cond_fast(const struct cpu *c, int cc)
 	else if (c->lf_op == LF_LOGIC && t == 7)
 		v = zf || sf;
 	else
-		return x86_cond(c, cc);
+		return -1;
 	return v ^ (cc & 1);
 }
 

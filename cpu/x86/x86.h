@@ -35,9 +35,10 @@ struct insn;
 typedef int (*x86_handler)(struct cpu *c, const struct insn *i);
 
 /*
- * Shape of a ModRM memory operand with a 64-bit address size, for the
- * specialized handlers (fast.h); every other memory operand (16/32-bit
- * addresses, displacement only) and every register operand is EA_ANY.
+ * Shape of a ModRM memory operand with a 64-bit address size in ES, CS, SS
+ * or DS (no segment base in 64-bit mode), for the specialized handlers
+ * (fast.h); every other memory operand (16/32-bit addresses, displacement
+ * only, FS/GS) and every register operand is EA_ANY.
  */
 enum x86_ea_kind {
 	EA_ANY,  /* use x86_modrm_ea() */

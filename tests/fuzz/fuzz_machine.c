@@ -180,13 +180,16 @@ static void start_state(struct cpu *c, int flags)
  * repeated string instruction retires as one instruction per chunk of up
  * to tens of thousands of iterations (cpu/x86/string.c, io.c), so a budget
  * in instructions does not bound the time an input takes: also stop after
- * FUZZ_REPEATS steps that left RIP where it was.
+ * FUZZ_REPEATS steps that left RIP where it was.  A fault that the IRET
+ * handlers return to fires again and again; stop after FUZZ_EVENTS
+ * entries into the handler stubs, the rest would teach nothing new.
  */
 #define FUZZ_REPEATS 8
+#define FUZZ_EVENTS 32
 
 static int run_bounded(struct cpu *c)
 {
-	int repeats = 0;
+	int repeats = 0, events = 0;
 	for (int n = 0; n < FUZZ_BUDGET; n++) {
 		uint64_t rip = c->rip, icount = c->icount;
 		int stop = cpu_run(c, 1);
@@ -194,6 +197,9 @@ static int run_bounded(struct cpu *c)
 			return stop;
 		if (c->rip == rip && c->icount != icount &&
 		    ++repeats > FUZZ_REPEATS)
+			break;
+		if (c->rip - STUBS < 16 * 256 && rip - STUBS >= 16 * 256 &&
+		    ++events > FUZZ_EVENTS)
 			break;
 	}
 	return CPU_STOP_BUDGET;
