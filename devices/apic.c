@@ -8,6 +8,8 @@
  */
 #include "devices/apic.h"
 
+#include "devices/log.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -258,6 +260,9 @@ static void send_ipi(struct lapic *l)
 		return;
 	}
 	l->ipis_sent++;
+	DEV_LOG(LOG_IPI, vclock_now(l->abus->clock), "ipi",
+		"cpu %d ICR %08x:%08x (mode %d, vector 0x%02x, shorthand %d)",
+		l->index, l->icr_hi, lo, mode, vector, shorthand);
 	apic_deliver(l->abus, l->index, shorthand, (uint8_t)(l->icr_hi >> 24),
 		     (lo >> 11) & 1, mode, vector, trig);
 }

@@ -28,6 +28,15 @@
 #include "devices/bus.h"
 #include "devices/chardev.h"
 #include "devices/uart16550.h"
+#include "devices/apic.h"
+#include "devices/ata.h"
+#include "devices/fwcfg.h"
+#include "devices/ioapic.h"
+#include "devices/pcmisc.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/rtc.h"
+#include "devices/vclock.h"
 
 #define EMU_EXIT_BAD_INPUT 2
 #define EMU_EXIT_LIMIT 4
@@ -60,10 +69,20 @@ struct options {
 	int stats;           /* print statistics at every end of run */
 	int gdb_port;        /* -s / -gdb tcp::PORT; 0: no gdbstub */
 	int gdb_wait;        /* -S: stopped until gdb continues */
+	int smp;             /* -smp: vCPUs, 1..MACHINE_MAX_CPUS */
+	uint64_t ips;        /* --ips: virtual instructions per second */
+	char drive[2][1024]; /* -drive file=: primary master, slave; "" none */
+	unsigned log_mask;   /* -d: 1 << index in ipi, ata, irq */
+	const char *log_file; /* -D */
 };
 
+#define MMULAB_VERSION "0.4"
+
+/* Write "mmulab VERSION ..." to `f` (--version). */
+void options_version(FILE *f);
+
 /* Parse argv into `o` (defaults first).  Returns 0 to run, 1 when help was
- * asked for (usage not yet printed), or -1 with a one-line reason in
+ * asked for (usage not yet printed), 2 for --version, or -1 with a one-line reason in
  * `err`.  `o` points into argv: argv must outlive it. */
 int options_parse(struct options *o, int argc, char **argv, char *err,
 		  size_t errlen);
@@ -110,11 +129,12 @@ int loader_boot(struct bus *b, const struct options *o, uint32_t *entry,
 
 /* ---- machine.c ---- */
 
-#define MACHINE_MAX_CPUS 1 /* -smp comes later; everything loops over ncpus */
+#define MACHINE_MAX_CPUS 64
 
 struct machine_stats {
-	uint64_t quanta;
+	uint64_t quanta;     /* slices of virtual time run */
 	uint64_t halts;
+	uint64_t time_jumps; /* every CPU asleep: time moved to the next timer */
 	struct timespec start, end;
 };
 
@@ -122,12 +142,24 @@ struct machine {
 	struct bus bus;
 	int ncpus;
 	struct cpu *cpus; /* ncpus of them */
+	uint64_t *ran;    /* instructions each ran in the current slice */
 	struct chardev serial;
 	struct chardev console; /* port 0xE9 when serial is not stdio */
 	struct uart16550 uart;
 	struct options opt;
 	struct machine_stats stats;
 	struct gdbstub *gdb; /* NULL without -s / -gdb */
+	/* The PC around the CPUs (pc.c). */
+	struct vclock clock;
+	struct apic_bus apics;
+	struct pic_pair pic;
+	struct pit8254 pit;
+	struct ioapic ioapic;
+	struct rtc rtc;
+	struct fwcfg fwcfg;
+	struct ata ata;
+	struct pcmisc pcmisc;
+	FILE *log; /* -D file, or NULL */
 	int status; /* exit status once machine_run returned */
 };
 
@@ -173,6 +205,23 @@ void gdbstub_end(struct gdbstub *g, int status);
 /* Close everything; NULL is fine. */
 void gdbstub_close(struct gdbstub *g);
 
+/* ---- pc.c ---- */
+
+/* Put the PC's devices on the bus and its firmware tables in RAM, for
+ * m->ncpus CPUs already initialised: local APICs, IOAPIC, 8259s, 8254,
+ * RTC/CMOS, fw_cfg, ATA (with the -drive images), the 8042 and CRTC
+ * ports, the BIOS data area, ACPI and MP tables; wire ISA IRQs (the UART's
+ * too) to the PIC and the IOAPIC.  Returns 0, or -1 with a reason in
+ * `err` (a drive file that cannot be opened...). */
+int pc_init(struct machine *m, char *err, size_t errlen);
+
+/* Close the drive images and the -D log. */
+void pc_free(struct machine *m);
+
+/* One line of per-CPU statistics that depend only on the guest (virtual
+ * time, instructions, IPIs), for --stats. */
+void pc_report_stats(struct machine *m);
+
 /* ---- report.c ---- */
 
 /* One line "mmulab: MESSAGE" on stderr, after flushing guest output. */
@@ -184,5 +233,17 @@ void report_cpu(struct machine *m, struct cpu *c);
 
 /* One line of statistics: instructions, time, MIPS, MMU counters. */
 void report_stats(struct machine *m);
+
+/* ---- mmutrace.c ---- */
+
+/* -d mmu: trace every vCPU's walks, TLB fills/evictions/invalidations,
+ * page faults and CR3 writes to `out` through the MMU observer. */
+void mmutrace_attach(struct machine *m, FILE *out);
+
+/* ---- statsjson.c ---- */
+
+/* --stats=FILE.json: write every vCPU's counters (deterministic ones
+ * only).  Returns 0, or -1 (errno set) when the file cannot be written. */
+int stats_write_json(const struct machine *m, const char *path);
 
 #endif

@@ -3,7 +3,8 @@
  * and the calls between them.  The rest of mmulab sees only the gdbstub
  * section of emu/emu.h.
  *
- *   gdbstub.c   the connection, packet framing, commands and run control
+ *   gdbstub.c   the connection, packet framing and run control
+ *   gdbcmd.c    the packets (registers, memory, breakpoints, threads...)
  *   gdbregs.c   the target description (qXfer) and the register packets
  *   gdbmon.c    a side-effect-free page walk, memory by virtual address,
  *               and the `monitor` commands (qRcmd)
@@ -40,6 +41,7 @@ struct gdbstub {
 	int stop_sig;    /* 5 (SIGTRAP) or 2 (SIGINT) */
 	int skip_cpu;    /* resuming: that CPU's first instruction at */
 	uint64_t skip_rip; /* skip_rip does not hit a breakpoint again */
+	int64_t last_look_ms; /* host time the socket was last looked at */
 	struct gdb_bp bp[GDB_MAX_BP];
 	int nbp;
 	uint8_t in[4096];
@@ -59,11 +61,40 @@ struct gdb_text {
 void gdb_text_printf(struct gdb_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+static inline int gdb_hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* What gdb_handle() tells the serving loop (else an enum cpu_stop, >= 0,
+ * for the run loop: the run ends). */
+enum { GDB_STAY = -2, GDB_RESUME = -1 };
+
 /* ---- gdbstub.c ---- */
 
 /* Send `len` bytes of packet data (framed, checksummed, with '#', '$',
- * '}' and '*' escaped).  Returns 0, or -1 when the connection broke. */
+ * '}' and '*' escaped) / a string.  Return 0, or -1 when the connection
+ * broke (the next read notices). */
 int gdb_send(struct gdbstub *g, const char *data, size_t len);
+int gdb_send_str(struct gdbstub *g, const char *s);
+
+/* The stop reply for the last stop: "T05thread:N;" (SIGTRAP) or T02. */
+void gdb_send_stop_reply(struct gdbstub *g);
+
+/* Forget the connected gdb (its breakpoints too); the guest runs on. */
+void gdb_drop_client(struct gdbstub *g);
+
+/* ---- gdbcmd.c ---- */
+
+/* Handle the packet in g->pkt (`n` bytes): GDB_STAY to keep serving,
+ * GDB_RESUME when the guest runs on, else an enum cpu_stop. */
+int gdb_handle(struct gdbstub *g, size_t n);
 
 /* ---- gdbregs.c ---- */
 

@@ -2,10 +2,19 @@
  * emu/machine.c — one PC: RAM and the bus, the devices, the vCPUs, and the
  * run loop.
  *
- * The run loop is the scheduler of principle 3 in DESIGN.md: on one host
- * thread, each vCPU in turn runs a quantum (--quantum instructions).
- * Between quanta — and only there — the loop looks at the world: a stop
- * a device requested (bus->stop), --max-insns, --timeout, a signal, host
+ * The run loop is the scheduler of principle 3 in DESIGN.md.  Virtual time
+ * (devices/vclock.h) is counted in ticks, one per instruction retired; the
+ * loop runs it in slices of --quantum ticks, cut short at the next timer
+ * deadline.  In each slice every vCPU in turn, on one host thread, runs
+ * up to the slice's length in instructions; one that halts stops early,
+ * and its TSC is moved on to the slice's end so that all CPUs' TSCs agree.
+ * After the slice the timers that came due fire.  When every vCPU is
+ * asleep (HLT with nothing deliverable, or waiting for a Start-up IPI),
+ * time jumps to the next timer that could wake one; with none, the run
+ * ends "guest halted".
+ *
+ * Between slices — and only there — the loop looks at the world: a stop a
+ * device requested (bus->stop), --max-insns, --timeout, a signal, host
  * input for the UART, and flushes guest output.  Everything a guest sees
  * thus depends only on instruction counts, never on host timing (except
  * UART input arrival and --timeout, which end or feed the run from outside).
@@ -71,9 +80,11 @@ int machine_init(struct machine *m, const struct options *o, char *err,
 		return -1;
 	}
 
-	m->ncpus = 1;
+	vclock_init(&m->clock, o->ips);
+	m->ncpus = o->smp > 0 ? o->smp : 1;
 	m->cpus = calloc((size_t)m->ncpus, sizeof(*m->cpus));
-	if (!m->cpus) {
+	m->ran = calloc((size_t)m->ncpus, sizeof(*m->ran));
+	if (!m->cpus || !m->ran) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -84,9 +95,13 @@ int machine_init(struct machine *m, const struct options *o, char *err,
 			return -1;
 		}
 	}
-	/* The bootstrap processor enters the kernel; the others, once -smp
-	 * exists, wait for INIT/SIPI. */
+	/* The bootstrap processor enters the kernel; the others wait for
+	 * INIT and Start-up IPIs, as the firmware leaves them on a PC. */
 	cpu_enter_multiboot(&m->cpus[0], entry, info);
+	for (int i = 1; i < m->ncpus; i++)
+		cpu_init_ipi(&m->cpus[i]);
+	if (pc_init(m, err, errlen) != 0)
+		return -1;
 	if (o->gdb_port &&
 	    !(m->gdb = gdbstub_open(m, o->gdb_port, o->gdb_wait, err, errlen)))
 		return -1;
@@ -109,14 +124,38 @@ static double elapsed(const struct machine *m)
 	       (double)(now.tv_nsec - m->stats.start.tv_nsec) * 1e-9;
 }
 
-/* Could anything ever bring halted CPU `c` back?  An interrupt, if
- * interrupts are enabled and some device can raise one, or a pending NMI. */
+/* Could halted CPU `c` go on now?  A pending NMI, or an interrupt its
+ * controller offers while RFLAGS.IF = 1. */
 static int can_wake(const struct cpu *c)
 {
 	if (c->nmi_pending)
 		return 1;
 	return (x86_get_rflags(c) & FL_IF) && c->irq &&
 	       c->irq->pending(c->irq_opaque) >= 0;
+}
+
+/* A vCPU with nothing to do now: waiting for a Start-up IPI, or halted
+ * with nothing to deliver. */
+static int asleep(const struct cpu *c)
+{
+	return c->wait_for_sipi || (c->halted && !can_wake(c));
+}
+
+static int all_asleep(const struct machine *m)
+{
+	for (int i = 0; i < m->ncpus; i++)
+		if (!asleep(&m->cpus[i]))
+			return 0;
+	return 1;
+}
+
+/* Move virtual time on by `ticks` that no CPU spent executing: every
+ * TSC moves with it. */
+static void skip_time(struct machine *m, uint64_t ticks)
+{
+	for (int i = 0; i < m->ncpus; i++)
+		m->cpus[i].tsc_offset += ticks;
+	m->clock.base += ticks;
 }
 
 static void flush_output(struct machine *m)
@@ -134,8 +173,10 @@ static int finish(struct machine *m, int status, int stats)
 	flush_output(m);
 	if (m->gdb)
 		gdbstub_end(m->gdb, status);
-	if (stats || m->opt.stats)
+	if (stats || m->opt.stats) {
 		report_stats(m);
+		pc_report_stats(m);
+	}
 	m->status = status;
 	return status;
 }
@@ -166,18 +207,30 @@ int machine_run(struct machine *m)
 		}
 		uart_poll_input(&m->uart);
 
-		uint64_t budget = o->quantum;
-		if (o->max_insns && o->max_insns - done < budget)
-			budget = o->max_insns - done;
-		int asleep = 0;
-		for (int i = 0; i < m->ncpus && !m->bus.stop; i++) {
+		/* The slice: a quantum of virtual time, ending no later than
+		 * the next timer deadline. */
+		struct vclock *k = &m->clock;
+		uint64_t len = o->quantum, next = vclock_next(k);
+		if (next != VTIMER_OFF && next > k->base && next - k->base < len)
+			len = next - k->base;
+		for (int i = 0; i < m->ncpus; i++) {
 			struct cpu *c = &m->cpus[i];
-			if (c->halted && !can_wake(c)) {
-				asleep++;
+			m->ran[i] = 0;
+			if (m->bus.stop || asleep(c))
 				continue;
-			}
+			uint64_t budget = len;
+			done = machine_icount(m);
+			if (o->max_insns && o->max_insns - done < budget)
+				budget = o->max_insns - done;
+			if (!budget)
+				break;
+			m->bus.cpu_current = i;
+			k->icount = &c->icount;
+			k->icount0 = c->icount;
 			int why = m->gdb ? gdbstub_run(m->gdb, c, budget)
 					 : cpu_run(c, budget);
+			m->ran[i] = c->icount - k->icount0;
+			k->icount = NULL;
 			if (why == CPU_STOP_TRIPLE_FAULT) {
 				const char *msg = c->shutdown_msg;
 				if (strncmp(msg, "triple fault: ", 14) == 0)
@@ -187,17 +240,30 @@ int machine_run(struct machine *m)
 				report_cpu(m, c);
 				return finish(m, EMU_EXIT_TRIPLE_FAULT, 0);
 			}
-			if (why == CPU_STOP_HALT) {
+			if (why == CPU_STOP_HALT)
 				m->stats.halts++;
-				if (!can_wake(c))
-					asleep++;
-			}
 		}
+		/* Every CPU reaches the end of the slice; those that stopped
+		 * early (HLT) keep their TSC in step with the others. */
+		for (int i = 0; i < m->ncpus; i++)
+			if (m->ran[i] < len)
+				m->cpus[i].tsc_offset += len - m->ran[i];
+		k->base += len;
+		vclock_fire_due(k, k->base);
 		m->stats.quanta++;
 		flush_output(m);
 		if (m->bus.stop)
 			return finish(m, m->bus.exit_status, 0);
-		if (asleep == m->ncpus) {
+		if (all_asleep(m) && vclock_can_wake(k)) {
+			/* Nothing runs until the next timer: jump to it (and
+			 * look at signals and limits again before going on). */
+			next = vclock_next(k);
+			skip_time(m, next > k->base ? next - k->base : 0);
+			vclock_fire_due(k, k->base);
+			m->stats.time_jumps++;
+			continue;
+		}
+		if (all_asleep(m)) {
 			struct cpu *c = &m->cpus[0];
 			report_msg(m, "guest halted (CPU %d at 0x%llx, interrupts %s)",
 				   c->id, (unsigned long long)c->rip,
@@ -216,6 +282,9 @@ void machine_free(struct machine *m)
 		cpu_free(&m->cpus[i]);
 	free(m->cpus);
 	m->cpus = NULL;
+	free(m->ran);
+	m->ran = NULL;
+	pc_free(m);
 	m->ncpus = 0;
 	chardev_close(&m->serial);
 	chardev_close(&m->console);

@@ -17,6 +17,10 @@ int main(int argc, char **argv)
 		options_usage(stdout);
 		return 0;
 	}
+	if (r == 2) {
+		options_version(stdout);
+		return 0;
+	}
 	if (r < 0) {
 		report_msg(NULL, "%s", err);
 		return EMU_EXIT_BAD_INPUT;

@@ -29,6 +29,12 @@ void options_usage(FILE *f)
 	      "  -s                  gdbstub on tcp::1234 (same as -gdb tcp::1234)\n"
 	      "  -gdb tcp::PORT      gdbstub on 127.0.0.1:PORT (gdb: target remote :PORT)\n"
 	      "  -S                  start stopped: run when gdb says continue\n"
+	      "  -smp N              N vCPUs (1 to 64; also cpus=N), default 1\n"
+	      "  -drive file=PATH,format=raw[,index=0|1][,if=ide][,media=disk]\n"
+	      "                      raw disk image on the primary ATA channel:\n"
+	      "                      index 0 master (default), 1 slave\n"
+	      "  -d ITEMS            log ITEMS (comma list: ipi, ata, irq; 'help')\n"
+	      "  -D FILE             write the -d log to FILE (default stderr)\n"
 	      "  -display none, -no-reboot, -accel ACCEL\n"
 	      "                      accepted for compatibility (a triple fault always\n"
 	      "                      ends the run)\n"
@@ -37,6 +43,9 @@ void options_usage(FILE *f)
 	      "  --max-insns N       stop after N instructions (status 4)\n"
 	      "  --timeout SECONDS   stop after SECONDS of host time (status 4)\n"
 	      "  --quantum N         instructions per vCPU turn (default 10000)\n"
+	      "  --ips N             virtual instructions per second (default 1e9:\n"
+	      "                      1 ns each); timers and the RTC run on it\n"
+	      "  --version           mmulab's version\n"
 	      "  --stats             print statistics when the run ends\n"
 	      "  -h, --help          this text\n"
 	      "\n"
@@ -164,6 +173,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_APPEND, OPT_INITRD, OPT_M, OPT_SERIAL, OPT_DEVICE,
 	OPT_DISPLAY, OPT_NO_REBOOT, OPT_ACCEL, OPT_MAX_INSNS, OPT_TIMEOUT,
 	OPT_QUANTUM, OPT_STATS, OPT_HELP, OPT_GDB_S, OPT_GDB, OPT_GDB_WAIT,
+	OPT_SMP, OPT_DRIVE, OPT_LOG, OPT_LOG_FILE, OPT_IPS, OPT_VERSION,
 };
 
 static const struct {
@@ -180,6 +190,9 @@ static const struct {
 	{ "stats", OPT_STATS, 0 },       { "h", OPT_HELP, 0 },
 	{ "help", OPT_HELP, 0 },         { "s", OPT_GDB_S, 0 },
 	{ "gdb", OPT_GDB, 1 },           { "S", OPT_GDB_WAIT, 0 },
+	{ "smp", OPT_SMP, 1 },           { "drive", OPT_DRIVE, 1 },
+	{ "d", OPT_LOG, 1 },             { "D", OPT_LOG_FILE, 1 },
+	{ "ips", OPT_IPS, 1 },           { "version", OPT_VERSION, 0 },
 };
 
 /* -gdb tcp::PORT (also tcp:localhost:PORT, tcp:127.0.0.1:PORT): the stub
@@ -200,6 +213,110 @@ static int parse_gdb(struct options *o, const char *s, char *err, size_t errlen)
 	snprintf(err, errlen, "-gdb %s: expected tcp::PORT (loopback only, "
 		 "PORT 1..65535)", s);
 	return -1;
+}
+
+/* -smp N or -smp cpus=N[,maxcpus=N]: QEMU's topology keys are not
+ * modelled, so any other key is refused rather than ignored. */
+static int parse_smp(struct options *o, const char *s, char *err, size_t errlen)
+{
+	char buf[64];
+	uint64_t n;
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *comma = strchr(buf, ',');
+	if (comma)
+		*comma = 0;
+	const char *num = strncmp(buf, "cpus=", 5) == 0 ? buf + 5 : buf;
+	if (strlen(s) >= sizeof(buf) || parse_u64(num, &n) != 0 || n < 1 ||
+	    n > MACHINE_MAX_CPUS || (comma && strncmp(comma + 1, "maxcpus=", 8) != 0)) {
+		snprintf(err, errlen, "-smp %s: expected a CPU count from 1 to %d "
+			 "(N or cpus=N)", s, MACHINE_MAX_CPUS);
+		return -1;
+	}
+	o->smp = (int)n;
+	return 0;
+}
+
+/* -drive file=PATH,format=raw[,index=0|1][,if=ide][,media=disk] */
+static int parse_drive(struct options *o, const char *s, char *err,
+		       size_t errlen)
+{
+	const char *file = NULL;
+	int index = -1;
+	for (const char *p = s; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (strncmp(p, "file=", 5) == 0) {
+			/* The file name runs to the next comma (QEMU's ",," for
+			 * a comma in a name is not supported). */
+			file = p + 5;
+			if (len == 5)
+				goto bad;
+		} else if (len == 10 && strncmp(p, "format=raw", 10) == 0) {
+		} else if (len == 6 && strncmp(p, "if=ide", 6) == 0) {
+		} else if (len == 10 && strncmp(p, "media=disk", 10) == 0) {
+		} else if (len == 7 && (strncmp(p, "index=0", 7) == 0 ||
+					strncmp(p, "index=1", 7) == 0)) {
+			index = p[6] - '0';
+		} else if (strncmp(p, "format=", 7) == 0) {
+			snprintf(err, errlen, "-drive %s: only format=raw is supported", s);
+			return -1;
+		} else {
+			goto bad;
+		}
+		p += len + (comma != NULL);
+	}
+	if (!file)
+		goto bad;
+	if (index < 0)
+		index = o->drive[0][0] ? 1 : 0;
+	if (o->drive[index][0]) {
+		snprintf(err, errlen, "-drive %s: drive index %d is already given", s,
+			 index);
+		return -1;
+	}
+	/* Keep only the name: it ends at the first comma. */
+	size_t n = strcspn(file, ",");
+	if (n >= sizeof(o->drive[index])) {
+		snprintf(err, errlen, "-drive: file name longer than %zu bytes",
+			 sizeof(o->drive[index]) - 1);
+		return -1;
+	}
+	memcpy(o->drive[index], file, n);
+	o->drive[index][n] = 0;
+	return 0;
+bad:
+	snprintf(err, errlen, "-drive %s: expected file=PATH,format=raw"
+		 "[,index=0|1][,if=ide][,media=disk]", s);
+	return -1;
+}
+
+static const char *const log_names[] = { "ipi", "ata", "irq" };
+
+/* -d ITEM[,ITEM...] */
+static int parse_log(struct options *o, const char *s, char *err, size_t errlen)
+{
+	unsigned mask = 0;
+	for (const char *p = s; *p;) {
+		size_t len = strcspn(p, ",");
+		size_t k;
+		for (k = 0; k < sizeof(log_names) / sizeof(log_names[0]); k++)
+			if (strlen(log_names[k]) == len && strncmp(p, log_names[k], len) == 0)
+				break;
+		if (k == sizeof(log_names) / sizeof(log_names[0])) {
+			snprintf(err, errlen, "-d %s: unknown log item '%.*s' (items: "
+				 "ipi, ata, irq)", s, (int)len, p);
+			return -1;
+		}
+		mask |= 1u << k;
+		p += len + (p[len] == ',');
+	}
+	o->log_mask = mask;
+	return 0;
+}
+
+void options_version(FILE *f)
+{
+	fputs("mmulab " MMULAB_VERSION " - an instruction-level x86-64 PC emulator\n", f);
 }
 
 static int apply(struct options *o, int id, const char *opt, const char *arg,
@@ -259,6 +376,24 @@ static int apply(struct options *o, int id, const char *opt, const char *arg,
 	case OPT_GDB_WAIT:
 		o->gdb_wait = 1;
 		return 0;
+	case OPT_SMP:
+		return parse_smp(o, arg, err, errlen);
+	case OPT_DRIVE:
+		return parse_drive(o, arg, err, errlen);
+	case OPT_LOG:
+		if (strcmp(arg, "help") == 0) {
+			snprintf(err, errlen, "-d items: ipi (APIC messages), ata "
+				 "(disk commands), irq (interrupt lines)");
+			return -1;
+		}
+		return parse_log(o, arg, err, errlen);
+	case OPT_LOG_FILE:
+		o->log_file = arg;
+		return 0;
+	case OPT_IPS:
+		if (parse_u64(arg, &o->ips) != 0 || o->ips < 1000)
+			break;
+		return 0;
 	}
 	snprintf(err, errlen, "%s %s: expected a positive number", opt, arg);
 	return -1;
@@ -274,6 +409,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
 	o->quantum = QUANTUM_DEFAULT;
 	o->debugexit_base = 0xf4;
 	o->debugexit_size = 4;
+	o->smp = 1;
+	o->ips = 1000000000ull;
 
 	const char *positional = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -307,6 +444,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
 		}
 		if (opt_table[k].id == OPT_HELP)
 			return 1;
+		if (opt_table[k].id == OPT_VERSION)
+			return 2;
 		const char *arg = NULL;
 		if (opt_table[k].has_arg) {
 			if (inline_arg)

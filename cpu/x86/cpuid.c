@@ -64,7 +64,8 @@
 /* IA32_MISC_ENABLE bit 22, Limit CPUID Maxval (SDM vol. 4 table 2-2). */
 #define MISC_ENABLE_LCMV (1ull << 22)
 
-#define CPUID_LINEAR_BITS 48
+/* Linear-address width: 57 when 5-level paging (LA57) is advertised. */
+#define CPUID_LINEAR_BITS 57
 
 /*
  * What leaf 1 EDX advertises.  DE: CR4.DE and its DR4/DR5 rule are
@@ -77,10 +78,19 @@ static const uint32_t leaf1_edx =
 	CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_PGE |
 	CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT | CPUID_1_EDX_CLFSH;
 
-/* Leaf 1 ECX: CMPXCHG16B, MOVBE, POPCNT (cmpxchg.c, move.c, bitops.c); no
- * SSE3..AVX, no x2APIC, no hypervisor bit. */
+/* Leaf 1 ECX: CMPXCHG16B, MOVBE, POPCNT (cmpxchg.c, move.c, bitops.c),
+ * PCID (the TLB model, mmu/); no SSE3..AVX, no x2APIC, no hypervisor bit. */
+#define CPUID_1_ECX_PCID (1u << 17)
 static const uint32_t leaf1_ecx =
-	CPUID_1_ECX_CX16 | CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT;
+	CPUID_1_ECX_CX16 | CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT |
+	CPUID_1_ECX_PCID;
+
+/* Leaf 7 subleaf 0: EBX SMEP (bit 7), INVPCID (bit 10), SMAP (bit 20);
+ * ECX LA57 (bit 16) — 5-level paging (mmu/walk.c). */
+#define CPUID_7_EBX_SMEP (1u << 7)
+#define CPUID_7_EBX_INVPCID (1u << 10)
+#define CPUID_7_EBX_SMAP (1u << 20)
+#define CPUID_7_ECX_LA57 (1u << 16)
 
 static const char brand[48] = "mmulab x86-64 instruction-level emulator";
 
@@ -124,9 +134,12 @@ static void basic_leaf(const struct cpu *c, uint32_t leaf, uint32_t sub,
 		out[0] = 1;
 		break;
 	case 7:
-		/* Subleaf 0: EAX = max subleaf (0); no FSGSBASE, BMI1, SMEP,
-		 * SMAP, INVPCID, ERMS, LA57, UMIP, PKU yet. */
-		(void)sub;
+		/* Subleaf 0: EAX = max subleaf (0); SMEP, INVPCID, SMAP and
+		 * LA57; no FSGSBASE, BMI1, ERMS, UMIP, PKU yet. */
+		if (sub == 0)
+			set4(out, 0, CPUID_7_EBX_SMEP | CPUID_7_EBX_INVPCID |
+					     CPUID_7_EBX_SMAP,
+			     CPUID_7_ECX_LA57, 0);
 		break;
 	default:
 		/* 3..6: serial number, cache parameters, MONITOR, power

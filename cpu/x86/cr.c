@@ -6,13 +6,13 @@
  * mode, so every rule of the SDM about forbidden combinations is checked
  * here, before anything changes (a #GP leaves every register as it was), and
  * every write that changes translation tells the MMU: x86_update_mode()
- * pushes the new controls, and mmu_flush() / mmu_invlpg() drop what SDM
- * vol. 3 §4.10.4.1 says the instruction invalidates.  For now a flush drops
- * everything, global entries included; the TLB model refines it.
+ * pushes the new controls and the MMU drops what SDM vol. 3 §4.10.4.1 says
+ * the instruction invalidates (mmu_write_cr3, mmu_invlpg, mmu_invpcid for
+ * the explicit cases).
  *
  * CR4 accepts only bits for features CPUID advertises (cpuid.c); writing
- * any other bit, including PCIDE, SMEP, SMAP, LA57, FSGSBASE, OSFXSR,
- * OSXSAVE, is #GP(0) as for a reserved bit until those features exist.
+ * any other bit (FSGSBASE, OSFXSR, OSXSAVE, UMIP, PKE...) is #GP(0) as for
+ * a reserved bit until those features exist.
  */
 #include "cpu/x86/handlers.h"
 #include "cpu/x86/system.h"
@@ -43,8 +43,10 @@
 #define CR4_PCE (1ull << 8)
 #endif
 /* The CR4 bits mmulab accepts: TSD (TSC), DE (DE), PSE, PAE, PGE, PCE
- * (architectural since P6, no CPUID bit). */
-#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
+ * (architectural since P6, no CPUID bit), LA57, PCIDE, SMEP, SMAP (the
+ * MMU's features, advertised in CPUID). */
+#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
+		   CR4_LA57 | CR4_PCIDE | CR4_SMEP | CR4_SMAP)
 
 /* CR3 bits 63:MAXPHYADDR are reserved in IA-32e mode (SDM vol. 3 §4.5,
  * table 4-12), bit 63 included while CR4.PCIDE = 0. */
@@ -114,6 +116,14 @@ static int write_cr0(struct cpu *c, uint64_t v)
 	 * CR0.PG = 1 with CR4.PAE = 0 while IA32_EFER.LME = 1" (vol. 2 "MOV"). */
 	if (pg_on && (c->efer & EFER_LME) && !(c->cr4 & CR4_PAE))
 		return gp0(c);
+	/* §4.4.1: enabling PAE paging loads the PDPTE registers; a reserved
+	 * bit in one of them is #GP(0) ("MOV", "If ... PDPTEs ... invalid"). */
+	if (pg_on && (c->cr4 & CR4_PAE) && !(c->efer & EFER_LME) &&
+	    mmu_load_pdptes(&c->mmu, c->cr3))
+		return gp0(c);
+	/* Clearing PG while CR4.PCIDE = 1 is #GP(0) (vol. 2 "MOV"). */
+	if (pg_off && (c->cr4 & CR4_PCIDE))
+		return gp0(c);
 
 	c->cr0 = v;
 	/* §10.8.5: "The processor ... sets IA32_EFER.LMA = 1" when paging is
@@ -123,14 +133,9 @@ static int write_cr0(struct cpu *c, uint64_t v)
 		c->efer |= EFER_LMA;
 	if (pg_off)
 		c->efer &= ~EFER_LMA;
+	/* §4.10.4.1 (CR0.PG from 1 to 0 invalidates everything) is applied
+	 * by the MMU when it sees the new controls. */
 	x86_update_mode(c);
-	/* §4.10.4.1: "MOV to CR0.  The processor invalidates all TLB entries
-	 * (including global entries) and all entries in all paging-structure
-	 * caches (for all PCIDs) if it changes the value of CR0.PG from 1 to
-	 * 0."  mmulab also flushes when PG goes on and when WP changes, since
-	 * its host-pointer cache embeds write permission. */
-	if ((old ^ v) & (CR0_PG | CR0_WP))
-		mmu_flush(&c->mmu);
 	return X86_OK;
 }
 
@@ -138,15 +143,16 @@ static int write_cr3(struct cpu *c, uint64_t v)
 {
 	/* vol. 2 "MOV", 64-bit and compatibility mode: "If an attempt is made
 	 * to write a 1 to any reserved bit in CR3." */
-	if (c->long_mode && (v & CR3_RESERVED_LM))
+	/* With CR4.PCIDE = 1, bit 63 is the no-flush bit, not stored. */
+	uint64_t keep = (c->cr4 & CR4_PCIDE) ? v & ~CR3_NOFLUSH : v;
+	if (c->long_mode && (keep & CR3_RESERVED_LM))
 		return gp0(c);
-	c->cr3 = v;
+	/* The MMU applies §4.10.4.1 for MOV to CR3 and, in PAE paging, loads
+	 * the PDPTE registers: #GP(0) if one has a reserved bit set. */
+	if (mmu_write_cr3(&c->mmu, v))
+		return gp0(c);
+	c->cr3 = keep;
 	cpu_sync_mmu(c);
-	/* §4.10.4.1: "MOV to CR3 ... If CR4.PCIDE = 0, the instruction
-	 * invalidates all TLB entries associated with PCID 000H except those
-	 * for global pages."  mmu_flush drops the global ones too (allowed:
-	 * the processor may invalidate more than required). */
-	mmu_flush(&c->mmu);
 	return X86_OK;
 }
 
@@ -161,22 +167,22 @@ static int write_cr4(struct cpu *c, uint64_t v)
 	if (c->long_mode && !(v & CR4_PAE))
 		return gp0(c);
 	/* "If an attempt is made to change CR4.LA57 [bit 12] while in
-	 * IA-32e mode" (unreachable while LA57 is not in CR4_VALID). */
+	 * IA-32e mode". */
 	if (c->long_mode && ((v ^ old) & CR4_LA57))
 		return gp0(c);
 	/* "If an attempt is made to change CR4.PCIDE from 0 to 1 while
-	 * CR3[11:0] != 000H", and PCIDE needs IA-32e mode (§4.10.1) —
-	 * unreachable while PCIDE is not in CR4_VALID. */
+	 * CR3[11:0] != 000H", and PCIDE needs IA-32e mode (§4.10.1). */
 	if ((v & CR4_PCIDE) && !(old & CR4_PCIDE) &&
 	    ((c->cr3 & 0xfff) || !c->long_mode))
 		return gp0(c);
+	/* Setting PAE with paging on outside IA-32e mode loads the PDPTEs. */
+	if ((v & CR4_PAE) && !(old & CR4_PAE) && (c->cr0 & CR0_PG) &&
+	    !c->long_mode && mmu_load_pdptes(&c->mmu, c->cr3))
+		return gp0(c);
 	c->cr4 = v;
+	/* §4.10.4.1 (PGE, PCIDE, PAE, SMEP changes) is applied by the MMU
+	 * when it sees the new controls. */
 	x86_update_mode(c);
-	/* §4.10.4.1: MOV to CR4 invalidates all TLB entries, global ones
-	 * included, if it changes CR4.PGE; and all entries for the current
-	 * PCID if it changes CR4.PAE or CR4.PSE (paging-mode changes). */
-	if ((old ^ v) & (CR4_PGE | CR4_PAE | CR4_PSE))
-		mmu_flush(&c->mmu);
 	return X86_OK;
 }
 
@@ -341,6 +347,44 @@ int op_invlpg_Mb(struct cpu *c, const struct insn *i)
 	mmu_invlpg(&c->mmu, la);
 	return X86_OK;
 }
+
+/* INVPCID r, m128 (66 0F 38 82): invalidate by PCID (SDM vol. 2
+ * "INVPCID"; what each type invalidates is in mmu/tlbops.c).  The register
+ * is 64-bit in 64-bit mode, else 32-bit; the descriptor is PCID in bits
+ * 11:0 (63:12 reserved) and a linear address in bits 127:64. */
+int op_invpcid_Gy_Mdq(struct cpu *c, const struct insn *i)
+{
+	TRY(need_cpl0(c));
+	uint64_t type = c->code_bits == 64 ? c->regs[i->reg]
+					   : (uint32_t)c->regs[i->reg];
+	uint64_t d[2];
+	TRY(x86_read16(c, i->seg, x86_ea(c, i), d, MMU_READ));
+	uint64_t la = d[1];
+	int bits = (c->cr4 & CR4_LA57) ? 57 : 48;
+	int canonical = (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
+	if (type > 3 || d[0] > 0xfff || (type == 0 && !canonical) ||
+	    (type <= 1 && !(c->cr4 & CR4_PCIDE) && d[0] != 0))
+		return gp0(c);
+	mmu_invpcid(&c->mmu, (int)type, (uint16_t)d[0], la);
+	return X86_OK;
+}
+
+/* CLAC / STAC (0F 01 CA / CB): clear / set EFLAGS.AC, which lets
+ * supervisor code reach user pages under SMAP (SDM vol. 2; #UD at CPL>0). */
+static int set_ac(struct cpu *c, int on)
+{
+	if (c->cpl > 0)
+		return x86_raise(c, EXC_UD);
+	if (on)
+		c->rflags |= FL_AC;
+	else
+		c->rflags &= ~FL_AC;
+	cpu_sync_mmu(c);
+	return X86_OK;
+}
+
+int op_clac(struct cpu *c, const struct insn *i) { return set_ac(c, 0); }
+int op_stac(struct cpu *c, const struct insn *i) { return set_ac(c, 1); }
 
 /* INVD (0F 08) and WBINVD (0F 09): mmulab models no caches, so only the
  * privilege check remains. */

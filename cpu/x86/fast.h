@@ -75,6 +75,53 @@ static inline int x86_ea_seg(const struct insn *i, int k)
 	static const x86_handler name[EA_KINDS] = {                            \
 		name##_any, name##_b, name##_bi, name##_i, name##_rip}
 
+/* The sixteen conditions (SDM vol. 1 appendix B) as X(name, cc), for
+ * variants with the condition as a constant. */
+#define X86_CONDITIONS(X)                                                      \
+	X(o, 0) X(no, 1) X(b, 2) X(ae, 3) X(e, 4) X(ne, 5) X(be, 6) X(a, 7)    \
+	X(s, 8) X(ns, 9) X(p, 10) X(np, 11) X(l, 12) X(ge, 13) X(le, 14)       \
+	X(g, 15)
+
+/* The ALU operations of the variants (fast_alu.c, fast_alu_mem.c). */
+enum { A_ADD, A_OR, A_AND, A_SUB, A_XOR, A_CMP, A_TEST };
+
+/* a op b on `size`-byte operands (4 or 8), flags not yet recorded. */
+static inline uint64_t x86_alu_calc(int op, int size, uint64_t a, uint64_t b)
+{
+	uint64_t m = x86_size_mask(size);
+	switch (op) {
+	case A_ADD: return (a + b) & m;
+	case A_SUB: case A_CMP: return (a - b) & m;
+	case A_OR: return (a | b) & m;
+	case A_XOR: return (a ^ b) & m;
+	default: return a & b & m;
+	}
+}
+
+/* Record the flags of r = a op b as alu.c does. */
+static inline void x86_alu_flags(struct cpu *c, int op, int size, uint64_t r,
+				 uint64_t a, uint64_t b)
+{
+	uint64_t m = x86_size_mask(size);
+	if (op == A_ADD || op == A_SUB || op == A_CMP) {
+		x86_lf_set(c, op == A_ADD ? LF_ADD : LF_SUB, size, r, a & m,
+			   b & m);
+		return;
+	}
+	c->lf_op = LF_LOGIC;
+	c->lf_size = size;
+	c->lf_res = r;
+}
+
+/* a op b, flags recorded. */
+static inline uint64_t x86_alu(struct cpu *c, int op, int size, uint64_t a,
+			       uint64_t b)
+{
+	uint64_t r = x86_alu_calc(op, size, a, b);
+	x86_alu_flags(c, op, size, r, a, b);
+	return r;
+}
+
 /* A byte register operand that is not AH/CH/DH/BH. */
 static inline int x86_low_byte_reg(const struct insn *i, int r)
 {
@@ -88,5 +135,7 @@ static inline int x86_low_byte_reg(const struct insn *i, int r)
 x86_handler x86_fast_mov(const struct insn *i, int code_bits);
 x86_handler x86_fast_alu(const struct insn *i, int code_bits);
 x86_handler x86_fast_branch(const struct insn *i, int code_bits);
+x86_handler x86_fast_cond(const struct insn *i, int code_bits);
+x86_handler x86_fast_alu_mem(const struct insn *i, int code_bits);
 
 #endif

@@ -9,39 +9,11 @@
  */
 #include "cpu/x86/fast.h"
 
-enum { A_ADD, A_OR, A_AND, A_SUB, A_XOR, A_CMP, A_TEST };
-
-/* a op b on `size`-byte operands (4 or 8); records the flags. */
-static inline uint64_t alu(struct cpu *c, int op, int size, uint64_t a,
-			   uint64_t b)
-{
-	uint64_t m = x86_size_mask(size), r;
-	a &= m;
-	b &= m;
-	switch (op) {
-	case A_ADD:
-		r = (a + b) & m;
-		x86_lf_set(c, LF_ADD, size, r, a, b);
-		return r;
-	case A_SUB: case A_CMP:
-		r = (a - b) & m;
-		x86_lf_set(c, LF_SUB, size, r, a, b);
-		return r;
-	case A_OR: r = a | b; break;
-	case A_XOR: r = a ^ b; break;
-	default: r = a & b; break;
-	}
-	c->lf_op = LF_LOGIC;
-	c->lf_size = size;
-	c->lf_res = r;
-	return r;
-}
-
 /* Register `dst` op= v (CMP and TEST only compare). */
 static inline int alu_reg(struct cpu *c, int op, int size, int dst,
 			  uint64_t v)
 {
-	uint64_t r = alu(c, op, size, c->regs[dst], v);
+	uint64_t r = x86_alu(c, op, size, c->regs[dst], v);
 	if (op != A_CMP && op != A_TEST)
 		c->regs[dst] = r;
 	return X86_OK;

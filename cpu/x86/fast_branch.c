@@ -32,22 +32,14 @@ static inline int jcc(struct cpu *c, const struct insn *i, int cc)
 }
 
 #define JCC(name, cc)                                                          \
-	static int op_##name##_J64(struct cpu *c, const struct insn *i)        \
+	static int op_j##name##_J64(struct cpu *c, const struct insn *i)       \
 	{                                                                      \
 		return jcc(c, i, cc);                                          \
 	}
+X86_CONDITIONS(JCC)
 
-JCC(jo, 0) JCC(jno, 1) JCC(jb, 2) JCC(jae, 3)
-JCC(je, 4) JCC(jne, 5) JCC(jbe, 6) JCC(ja, 7)
-JCC(js, 8) JCC(jns, 9) JCC(jp, 10) JCC(jnp, 11)
-JCC(jl, 12) JCC(jge, 13) JCC(jle, 14) JCC(jg, 15)
-
-static const x86_handler jcc_variants[16] = {
-	op_jo_J64, op_jno_J64, op_jb_J64, op_jae_J64,
-	op_je_J64, op_jne_J64, op_jbe_J64, op_ja_J64,
-	op_js_J64, op_jns_J64, op_jp_J64, op_jnp_J64,
-	op_jl_J64, op_jge_J64, op_jle_J64, op_jg_J64,
-};
+#define JCC_ENTRY(name, cc) [cc] = op_j##name##_J64,
+static const x86_handler jcc_variants[16] = {X86_CONDITIONS(JCC_ENTRY)};
 
 static int op_jmp_J64(struct cpu *c, const struct insn *i)
 {

@@ -63,6 +63,19 @@ static inline int once(struct cpu *c, const struct insn *i, int kind, int size,
 	return X86_OK;
 }
 
+/* Store k elements of `size` bytes (2, 4, 8) of v at d. */
+static void fill(uint8_t *d, uint64_t v, int size, uint64_t k)
+{
+	uint16_t w = (uint16_t)v;
+	uint32_t l = (uint32_t)v;
+	for (uint64_t j = 0; j < k; j++)
+		switch (size) {
+		case 2: memcpy(d + j * 2, &w, 2); break;
+		case 4: memcpy(d + j * 4, &l, 4); break;
+		default: memcpy(d + j * 8, &v, 8); break;
+		}
+}
+
 /*
  * Fast path: up to `n` upward iterations of MOVS/STOS inside the current
  * source and destination pages, through host pointers.  Returns how many
@@ -86,11 +99,11 @@ static uint64_t bulk(struct cpu *c, const struct insn *i, int kind, int size,
 		return 0;
 	if (kind == S_STOS) {
 		uint64_t v = c->regs[R_RAX];
-		if (size == 1)
-			memset(d, (int)(v & 0xff), k);
+		uint64_t m = x86_size_mask(size);
+		if ((v & m) == (v & 0xff) * (0x0101010101010101ull & m))
+			memset(d, (int)(v & 0xff), k * size); /* bytes all equal */
 		else
-			for (uint64_t j = 0; j < k; j++)
-				memcpy(d + j * size, &v, size);
+			fill(d, v, size, k);
 	} else {
 		uint8_t *s = mmu_hp_lookup(&c->mmu, sla, MMU_READ, x86_user(c), 1);
 		if (!s)

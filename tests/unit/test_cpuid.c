@@ -62,10 +62,10 @@ START_TEST(leaf1_features)
 		9 /* APIC */, 11 /* SEP */, 12 /* MTRR */, 14 /* MCA */,
 		17 /* PSE-36 */, 23 /* MMX */, 24 /* FXSR */,
 		25 /* SSE */, 26 /* SSE2 */, 28 /* HTT */ };
-	static const int ecx_set[] = { 13 /* CX16 */, 22 /* MOVBE */,
-		23 /* POPCNT */ };
+	static const int ecx_set[] = { 13 /* CX16 */, 17 /* PCID */,
+		22 /* MOVBE */, 23 /* POPCNT */ };
 	static const int ecx_clear[] = { 0 /* SSE3 */, 3 /* MONITOR */,
-		9 /* SSSE3 */, 17 /* PCID */, 21 /* x2APIC */,
+		9 /* SSSE3 */, 21 /* x2APIC */,
 		26 /* XSAVE */, 27 /* OSXSAVE */, 28 /* AVX */, 30 /* RDRAND */,
 		31 /* hypervisor */ };
 	for (unsigned k = 0; k < sizeof(edx_set) / sizeof(*edx_set); k++)
@@ -79,13 +79,16 @@ START_TEST(leaf1_features)
 }
 END_TEST
 
-/* Leaf 7 subleaf 0: no FSGSBASE, BMI1, SMEP, INVPCID, SMAP, LA57 yet. */
-START_TEST(leaf7_empty)
+/* Leaf 7 subleaf 0 (SDM vol. 2 "CPUID", table 3-8): the MMU's features,
+ * EBX SMEP (bit 7), INVPCID (10), SMAP (20) and ECX LA57 (16); no FSGSBASE
+ * (EBX 0), BMI1 (3), ERMS (9), PKU (ECX 3) or anything in EDX. */
+START_TEST(leaf7_mmu_features)
 {
 	ck_assert_uint_eq(reg(7, 0, EAX), 0);
-	ck_assert_uint_eq(reg(7, 0, EBX), 0);
-	ck_assert_uint_eq(reg(7, 0, ECX), 0);
+	ck_assert_uint_eq(reg(7, 0, EBX), (1u << 7) | (1u << 10) | (1u << 20));
+	ck_assert_uint_eq(reg(7, 0, ECX), 1u << 16);
 	ck_assert_uint_eq(reg(7, 0, EDX), 0);
+	ck_assert_uint_eq(reg(7, 1, EBX), 0); /* subleaf 1: nothing */
 }
 END_TEST
 
@@ -109,7 +112,8 @@ START_TEST(address_widths)
 {
 	uint32_t a = reg(0x80000008u, 0, EAX);
 	ck_assert_uint_eq(a & 0xff, MMU_MAXPHYADDR);
-	ck_assert_uint_eq((a >> 8) & 0xff, 48);
+	/* 57 linear-address bits with 5-level paging (CPUID.07H:ECX.LA57). */
+	ck_assert_uint_eq((a >> 8) & 0xff, (reg(7, 0, ECX) >> 16 & 1) ? 57 : 48);
 }
 END_TEST
 
@@ -176,7 +180,7 @@ int main(void)
 	tcase_add_test(t, vendor_and_max_leaves);
 	tcase_add_test(t, signature_and_apic_id);
 	tcase_add_test(t, leaf1_features);
-	tcase_add_test(t, leaf7_empty);
+	tcase_add_test(t, leaf7_mmu_features);
 	tcase_add_test(t, extended_features);
 	tcase_add_test(t, address_widths);
 	tcase_add_test(t, brand_string);

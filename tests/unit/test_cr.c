@@ -1,12 +1,14 @@
 /*
  * tests/unit/test_cr.c — MOV CR/DR, MSRs and port I/O, by executing them.
  *
- * Each test builds a machine with identity-mapped 2 MiB pages (user
- * accessible), a GDT, a TSS with an I/O bitmap and an IDT whose handler for
- * vector v is the stub "push v; hlt".  A test loads a few instruction bytes
- * at CODE, sets registers directly, runs, and reads which exception (if
- * any) was delivered, with its error code and the RIP it reported.  Code
- * that completes ends with HLT (CPL 0) or UD2 (CPL 3: HLT would fault).
+ * Each test builds a machine with identity-mapped 2 MiB pages (the first
+ * supervisor-only, so SMEP and SMAP can be on; the others user accessible),
+ * a GDT, a TSS with an I/O bitmap and an IDT whose handler for vector v is
+ * the stub "push v; hlt".  A test loads a few instruction bytes at CODE (at
+ * UCODE when it runs at CPL 3), sets registers directly, runs, and reads
+ * which exception (if any) was delivered, with its error code and the RIP
+ * it reported.  Code that completes ends with HLT (CPL 0) or UD2 (CPL 3:
+ * HLT would fault).
  * The rules checked are those of SDM vol. 2 "MOV—Move to/from Control
  * Registers", "MOV—Move to/from Debug Registers", "RDMSR", "WRMSR",
  * "IN", "INS", and vol. 3 §10.8.5 (IA-32e mode activation).
@@ -29,6 +31,8 @@
 #define DATA 0x20000u
 #define RSP0 0x60000u
 #define STACK 0x70000u
+#define UCODE 0x210000u /* user pages start at 2 MiB */
+#define USTACK 0x270000u
 
 #define IOMAP_OFF 0x68u
 #define TSS_LIMIT (IOMAP_OFF + 8192u)
@@ -57,6 +61,7 @@ static struct bus bus;
 static struct cpu cpu;
 
 /* Results of the last run(). */
+static uint64_t code;    /* where its code was: CODE or UCODE */
 static int vec;          /* delivered vector, -1 for none */
 static uint64_t err;     /* its error code, when it has one */
 static uint64_t at;      /* the RIP it reported */
@@ -124,10 +129,12 @@ static void setup(void)
 	ck_assert_int_eq(bus_register_pio(&bus, 0xf4, 1, NULL, NULL, exit_write), 0);
 	reads = nwritten = 0;
 
-	/* Identity map of the first GiB: user, writable 2 MiB pages. */
+	/* Identity map of the first GiB with writable 2 MiB pages: the
+	 * first supervisor-only (P W PS), the others user too (P W U PS). */
 	put64(PML4, PDPT | 7);
 	put64(PDPT, PD | 7);
-	for (uint64_t k = 0; k < 512; k++)
+	put64(PD, 0x83);
+	for (uint64_t k = 1; k < 512; k++)
 		put64(PD + 8 * k, (k << 21) | 0x87);
 
 	/* GDT: null, code64, data, code32, user data, user code64, -, TSS. */
@@ -212,13 +219,15 @@ static int has_error_code(int v)
 	return v == EXC_DF || (v >= EXC_TS && v <= EXC_PF) || v == EXC_AC;
 }
 
-/* Run `n` code bytes at CODE until HLT; fill vec, err, at. */
-static void run(const char *code, size_t n)
+/* Run `n` code bytes at CODE (CPL 0) or UCODE (CPL 3) until HLT; fill
+ * code, vec, err, at. */
+static void run(const char *bytes, size_t n)
 {
-	memcpy(bus.ram + CODE, code, n);
-	bus_note_write(&bus, CODE >> 12); /* drop code decoded from there */
-	cpu.rip = CODE;
-	cpu.regs[R_RSP] = STACK;
+	code = cpu.cpl == 3 ? UCODE : CODE;
+	memcpy(bus.ram + code, bytes, n);
+	bus_note_write(&bus, code >> 12); /* drop code decoded from there */
+	cpu.rip = code;
+	cpu.regs[R_RSP] = cpu.cpl == 3 ? USTACK : STACK;
 	cpu.halted = 0;
 	stop_reason = cpu_run(&cpu, 1000);
 	vec = -1;
@@ -242,7 +251,7 @@ static void expect_gp(void)
 {
 	ck_assert_int_eq(vec, EXC_GP);
 	ck_assert_uint_eq(err, 0);
-	ck_assert_uint_eq(at, CODE);
+	ck_assert_uint_eq(at, code);
 }
 
 static void expect_none(void)
@@ -352,10 +361,11 @@ END_TEST
 
 START_TEST(cr4_reserved_and_unadvertised_bits)
 {
+	/* LA57 exists but cannot change in IA-32e mode; PCIDE, SMEP and
+	 * SMAP are valid (see cr4_mmu_features). */
 	static const int bits[] = { 0 /* VME */, 1 /* PVI */, 6 /* MCE */,
 		9 /* OSFXSR */, 10, 11 /* UMIP */, 12 /* LA57 */, 13 /* VMXE */,
-		15, 16 /* FSGSBASE */, 17 /* PCIDE */, 18 /* OSXSAVE */,
-		20 /* SMEP */, 21 /* SMAP */, 22 /* PKE */, 32, 63 };
+		15, 16 /* FSGSBASE */, 18 /* OSXSAVE */, 22 /* PKE */, 32, 63 };
 	long_mode();
 	for (unsigned k = 0; k < sizeof(bits) / sizeof(*bits); k++) {
 		uint64_t old = cpu.cr4;
@@ -364,6 +374,28 @@ START_TEST(cr4_reserved_and_unadvertised_bits)
 		ck_assert_msg(vec == EXC_GP, "CR4 bit %d: vector %d", bits[k], vec);
 		ck_assert_uint_eq(cpu.cr4, old);
 	}
+}
+END_TEST
+
+/* SMEP and SMAP can be set; PCIDE only in IA-32e mode with CR3[11:0] = 0
+ * (SDM vol. 2 "MOV": "#GP(0) If an attempt is made to change CR4.PCIDE
+ * from 0 to 1 while CR3[11:0] != 000H"). */
+START_TEST(cr4_mmu_features)
+{
+	long_mode();
+	uint64_t base = cpu.cr4;
+	cpu.regs[R_RAX] = base | CR4_SMEP | CR4_SMAP;
+	RUN("\x0f\x22\xe0\xf4");
+	expect_none();
+	ck_assert_uint_eq(cpu.cr4, base | CR4_SMEP | CR4_SMAP);
+	cpu.cr3 |= 5;
+	cpu.regs[R_RAX] = base | CR4_PCIDE;
+	RUN("\x0f\x22\xe0\xf4");
+	ck_assert_int_eq(vec, EXC_GP);
+	cpu.cr3 &= ~0xfffull;
+	RUN("\x0f\x22\xe0\xf4");
+	ck_assert_int_eq(vec, -1);
+	ck_assert(cpu.cr4 & CR4_PCIDE);
 }
 END_TEST
 
@@ -422,7 +454,7 @@ START_TEST(cr1_is_ud)
 	long_mode();
 	RUN("\x0f\x22\xc8\xf4"); /* mov cr1, rax */
 	ck_assert_int_eq(vec, EXC_UD);
-	ck_assert_uint_eq(at, CODE);
+	ck_assert_uint_eq(at, code);
 }
 END_TEST
 
@@ -576,7 +608,7 @@ START_TEST(rdtsc_tsd_at_cpl3)
 	user();
 	RUN("\x0f\x31\x0f\x0b");
 	ck_assert_int_eq(vec, EXC_UD);
-	ck_assert_uint_eq(at, CODE + 2);
+	ck_assert_uint_eq(at, code + 2);
 }
 END_TEST
 
@@ -613,7 +645,7 @@ START_TEST(io_bitmap_at_cpl3)
 	user();
 	RUN("\xe4\x80\x0f\x0b"); /* in al, 0x80; ud2 */
 	ck_assert_int_eq(vec, EXC_UD);
-	ck_assert_uint_eq(at, CODE + 2);
+	ck_assert_uint_eq(at, code + 2);
 	ck_assert_uint_eq(cpu.regs[R_RAX] & 0xff, 0x5a);
 	user();
 	RUN("\xe4\x81\x0f\x0b"); /* port 0x81 not in the bitmap */
@@ -691,6 +723,7 @@ int main(void)
 	tcase_add_test(cr, long_mode_activation);
 	tcase_add_test(cr, leave_long_mode_from_compat);
 	tcase_add_test(cr, cr4_reserved_and_unadvertised_bits);
+	tcase_add_test(cr, cr4_mmu_features);
 	tcase_add_test(cr, cr4_clear_pae_in_long_mode);
 	tcase_add_test(cr, cr4_valid_bits);
 	tcase_add_test(cr, cr3_reserved_bits);

@@ -5,10 +5,10 @@
  * 1. x86_cond_try() agrees with x86_cond() for every condition after every
  *    kind of lazy flags record, operand size and edge-biased operands.
  * 2. Random register-operand encodings of the specialized instructions
- *    (MOV, MOVZX/MOVSX, ALU, TEST, INC/DEC, IMUL, shifts, Jcc, JMP) run
- *    through the variant x86_decode() chose and through the table's
- *    handler on copies of one random state: registers, RFLAGS, next RIP,
- *    status and exception must be equal.  (Memory and stack forms are
+ *    (MOV, MOVZX/MOVSX, ALU, TEST, INC/DEC, IMUL, shifts, Jcc, JMP, SETcc,
+ *    CMOVcc) run through the variant x86_decode() chose and through the
+ *    table's handler on copies of one random state: registers, RFLAGS,
+ *    next RIP, status and exception must be equal.  (Memory and stack forms are
  *    compared with the host CPU by the difftest.)
  * 3. For memory operands of every shape, x86_ea_of() with the decoded
  *    shape gives the offset x86_modrm_ea() gives.
@@ -117,6 +117,7 @@ static const struct shape shapes[] = {
 	{{0xd1}, 1, 5, 0, 1}, {{0xd1}, 1, 7, 0, 1}, {{0x70}, 1, -2, 1, 16},
 	{{0x0f, 0x80}, 2, -2, 4, 16}, {{0xeb}, 1, -2, 1, 1},
 	{{0xe9}, 1, -2, 4, 1}, {{0x40}, 1, -2, 0, 16},
+	{{0x0f, 0x90}, 2, -1, 0, 16}, {{0x0f, 0x40}, 2, -1, 0, 16},
 };
 
 /* A random register-operand encoding of one shape for `bits`-bit code. */
