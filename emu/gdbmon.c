@@ -1,178 +1,15 @@
 /*
- * emu/gdbmon.c — what gdb reads through mmulab's eyes: guest memory by
- * linear address, a page walk it can print, and the `monitor` commands.
- *
- * gdb's addresses are linear addresses of the current vCPU (in 64-bit mode
- * segment bases are 0 for code and data).  They are translated here by a
- * software walk of the vCPU's page tables that only looks: it sets no
- * accessed or dirty bit, fills and counts nothing in the MMU, and reads
- * page tables and data only from RAM (never MMIO, whose reads have side
- * effects).  So a debugger session leaves the TLB statistics and the page
- * tables exactly as the guest left them.
- *
- * The walk follows SDM vol. 3 ch. 4 for each paging mode:
- *   32-bit (§4.3)  CR3[31:12] → PDE (linear bits 31:22) → PTE (21:12);
- *                  a PDE with PS=1 and CR4.PSE=1 maps 4 MiB.
- *   PAE (§4.4)     CR3[31:5] → PDPTE (31:30) → PDE (29:21) → PTE (20:12);
- *                  PDE.PS=1 maps 2 MiB.  (The CPU keeps the PDPTEs in
- *                  registers loaded at MOV to CR3; this walk reads memory.)
- *   4-level (§4.5) CR3 → PML4E (47:39) → PDPTE (38:30) → PDE (29:21) →
- *                  PTE (20:12); PS=1 in a PDPTE maps 1 GiB, in a PDE 2 MiB.
- *   5-level        a PML5E (56:48) above the PML4E when CR4.LA57=1.
- * Reserved bits are not checked: the walk shows what is there.
+ * emu/gdbmon.c — the `monitor` commands gdb passes through (qRcmd): what
+ * gdb itself cannot show about mmulab's MMU.  `walk VA` prints the
+ * software walk of gdbwalk.c entry by entry with decoded bits and the
+ * combined rights; `stats` the instruction and MMU/TLB counters of every
+ * vCPU; `tlb` the valid entries of the current vCPU's TLB arrays and
+ * paging-structure caches.  Nothing here changes guest or MMU state.
  */
 #include "emu/gdbstub.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define ADDR_MASK (((1ull << MMU_MAXPHYADDR) - 1) & ~0xfffull)
-
-static const char *const level_names[6] = { "", "PTE", "PDE", "PDPTE",
-					    "PML4E", "PML5E" };
-
-/* Entry `index` of the table at `table` (4 or 8 bytes wide); -1 when the
- * table is not in RAM. */
-static int read_entry(const struct cpu *c, struct gdb_walk *w, int level,
-		      uint64_t table, unsigned index)
-{
-	struct gdb_walk_step *s = &w->step[w->nsteps];
-	s->level = level;
-	s->index = index;
-	s->entry_pa = table + index * (w->wide ? 8u : 4u);
-	const uint8_t *p = bus_ram_range(c->bus, s->entry_pa, w->wide ? 8 : 4);
-	if (!p) {
-		snprintf(w->why, sizeof(w->why), "%s at %#llx is not in RAM",
-			 level_names[level], (unsigned long long)s->entry_pa);
-		return -1;
-	}
-	uint64_t e = 0;
-	memcpy(&e, p, w->wide ? 8 : 4); /* x86 hosts only, as all of mmulab */
-	s->entry = e;
-	w->nsteps++;
-	if (!(e & PTE_P)) {
-		snprintf(w->why, sizeof(w->why), "%s not present",
-			 level_names[level]);
-		return -1;
-	}
-	return 0;
-}
-
-static int leaf(struct gdb_walk *w, uint64_t la, uint64_t base, int shift)
-{
-	w->page_size = 1ull << shift;
-	w->pa = base + (la & (w->page_size - 1));
-	return 0;
-}
-
-int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w)
-{
-	memset(w, 0, sizeof(*w));
-	if (!(c->cr0 & CR0_PG)) {
-		w->mode = "paging off";
-		w->pa = c->long_mode ? la : la & 0xffffffffu;
-		return 0;
-	}
-	if (!(c->efer & EFER_LMA) && la > 0xffffffffu) {
-		w->mode = (c->cr4 & CR4_PAE) ? "PAE" : "32-bit";
-		snprintf(w->why, sizeof(w->why), "above 4 GiB outside long mode");
-		return -1;
-	}
-	if (!(c->cr4 & CR4_PAE)) {
-		w->mode = "32-bit";
-		if (read_entry(c, w, 2, c->cr3 & 0xfffff000u, (la >> 22) & 0x3ff))
-			return -1;
-		uint64_t pde = w->step[0].entry;
-		if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) /* PSE-36: 20:13 → 39:32 */
-			return leaf(w, la, (pde & 0xffc00000u) |
-				    ((pde >> 13 & 0xff) << 32), 22);
-		if (read_entry(c, w, 1, pde & 0xfffff000u, (la >> 12) & 0x3ff))
-			return -1;
-		return leaf(w, la, w->step[1].entry & 0xfffff000u, 12);
-	}
-	w->wide = 1;
-	int top;
-	uint64_t table;
-	if (!(c->efer & EFER_LMA)) {
-		w->mode = "PAE";
-		top = 3;
-		table = c->cr3 & 0xffffffe0u;
-	} else {
-		int la57 = (c->cr4 & CR4_LA57) != 0;
-		int bits = la57 ? 57 : 48;
-		int64_t sext = (int64_t)(la << (64 - bits)) >> (64 - bits);
-		w->mode = la57 ? "5-level" : "4-level";
-		if ((uint64_t)sext != la) {
-			snprintf(w->why, sizeof(w->why), "not canonical");
-			return -1;
-		}
-		top = la57 ? 5 : 4;
-		table = c->cr3 & ADDR_MASK;
-	}
-	for (int level = top;; level--) {
-		int shift = 12 + 9 * (level - 1);
-		unsigned index = (unsigned)(la >> shift) & 511;
-		if (top == 3 && level == 3) /* the PAE PDPT has 4 entries */
-			index = (unsigned)(la >> 30) & 3;
-		if (read_entry(c, w, level, table, index))
-			return -1;
-		uint64_t e = w->step[w->nsteps - 1].entry;
-		int large = (level == 2 || (level == 3 && top > 3)) && (e & PTE_PS);
-		if (level == 1 || large)
-			return leaf(w, la, e & ADDR_MASK & ~((1ull << shift) - 1),
-				    shift);
-		table = e & ADDR_MASK;
-	}
-}
-
-/* Physical address for `la` and how many bytes of RAM follow it in the
- * same page; 0 when there are none. */
-static size_t span(const struct cpu *c, uint64_t la, uint64_t *pa)
-{
-	struct gdb_walk w;
-	if (gdb_walk(c, la, &w) != 0)
-		return 0;
-	size_t in_page = 4096 - (la & 0xfff);
-	if (!bus_ram_range(c->bus, w.pa, in_page))
-		return 0;
-	*pa = w.pa;
-	return in_page;
-}
-
-size_t gdb_read_virt(const struct cpu *c, uint64_t la, uint8_t *buf, size_t len)
-{
-	size_t done = 0;
-	while (done < len) {
-		uint64_t pa;
-		size_t k = span(c, la + done, &pa);
-		if (!k)
-			break;
-		if (k > len - done)
-			k = len - done;
-		memcpy(buf + done, c->bus->ram + pa, k);
-		done += k;
-	}
-	return done;
-}
-
-size_t gdb_write_virt(struct cpu *c, uint64_t la, const uint8_t *buf, size_t len)
-{
-	size_t done = 0;
-	while (done < len) {
-		uint64_t pa;
-		size_t k = span(c, la + done, &pa);
-		if (!k)
-			break;
-		if (k > len - done)
-			k = len - done;
-		memcpy(c->bus->ram + pa, buf + done, k);
-		bus_note_write(c->bus, pa >> 12); /* decoded code there is stale */
-		done += k;
-	}
-	return done;
-}
-
-/* ---- monitor commands ---- */
 
 static void entry_bits(struct gdb_text *t, const struct gdb_walk *w,
 		       const struct gdb_walk_step *s, int is_leaf)
@@ -221,9 +58,9 @@ static void monitor_walk(struct gdb_text *t, const struct cpu *c, const char *ar
 	for (int i = 0; i < w.nsteps; i++) {
 		const struct gdb_walk_step *s = &w.step[i];
 		int is_leaf = rc == 0 && i == w.nsteps - 1;
-		gdb_text_printf(t, "  %-5s[%3u] at %#014llx = %#0*llx ",
-				level_names[s->level], s->index,
-				(unsigned long long)s->entry_pa, w.wide ? 18 : 10,
+		gdb_text_printf(t, "  %-5s[%3u] at 0x%012llx = 0x%0*llx ",
+				gdb_level_names[s->level], s->index,
+				(unsigned long long)s->entry_pa, w.wide ? 16 : 8,
 				(unsigned long long)s->entry);
 		entry_bits(t, &w, s, is_leaf);
 		gdb_text_printf(t, "\n");
@@ -253,49 +90,72 @@ static void monitor_walk(struct gdb_text *t, const struct cpu *c, const char *ar
 		gdb_text_printf(t, "  (not RAM: gdb cannot read it)\n");
 }
 
-/* MMU statistics of one vCPU: the counters struct mmu keeps. */
+/* MMU statistics of one vCPU: the counters struct mmu and its TLB keep. */
 static void monitor_mmu_stats(struct gdb_text *t, const struct cpu *c)
 {
-	const struct mmu_stats *s = &c->mmu.stats;
-	gdb_text_printf(t, "CPU %d: %llu instructions, %llu walks, %llu page "
-			"faults, %llu host-pointer fills\n", c->id,
-			(unsigned long long)c->icount, (unsigned long long)s->walks,
-			(unsigned long long)s->faults,
-			(unsigned long long)s->hp_fills);
+	const struct mmu *m = &c->mmu;
+	gdb_text_printf(t, "CPU %d: %llu instructions; %llu walks (%llu entry "
+			"reads, %llu A/D writes), %llu page faults; misses: iTLB "
+			"%llu, dTLB %llu, STLB %llu\n", c->id,
+			(unsigned long long)c->icount,
+			(unsigned long long)m->stats.walks,
+			(unsigned long long)m->stats.walk_refs,
+			(unsigned long long)m->stats.ad_writes,
+			(unsigned long long)m->stats.faults,
+			(unsigned long long)m->stats.misses[LVL_ITLB],
+			(unsigned long long)m->stats.misses[LVL_DTLB],
+			(unsigned long long)m->stats.misses[LVL_STLB]);
+	for (int a = 0; a < TLB_NARRAYS; a++) {
+		const struct tlb_array *arr = &m->tlb.a[a];
+		if (!arr->ways)
+			continue;
+		gdb_text_printf(t, "  %-7s hits %llu misses %llu fills %llu "
+				"evictions %llu\n", tlb_array_name(a),
+				(unsigned long long)arr->st.hits,
+				(unsigned long long)arr->st.misses,
+				(unsigned long long)arr->st.fills,
+				(unsigned long long)arr->st.evictions);
+	}
 }
 
-/* The current vCPU's translation cache.  mmulab's TLB model is not there
- * yet: this shows the host-pointer cache, which the fast path uses and
- * which only ever holds translations the walker produced. */
+/* The valid entries of the current vCPU's TLB arrays and paging-structure
+ * caches, as mmu/tlb.h defines them: linear page (or region, for the
+ * paging-structure caches), what it maps to, PCID and cached rights. */
 static void monitor_tlb(struct gdb_text *t, const struct cpu *c)
 {
-	static const char *const kinds[3] = { "read", "write", "exec" };
-	const struct mmu *m = &c->mmu;
-	gdb_text_printf(t, "CPU %d: no TLB model in mmulab yet; its host-pointer "
-			"cache (%u slots per access kind and privilege):\n",
-			c->id, MMU_HP_SIZE);
+	const struct tlb *tlb = &c->mmu.tlb;
 	int n = 0;
-	for (int k = 0; k < 3; k++)
-		for (int u = 0; u < 2; u++)
-			for (unsigned i = 0; i < MMU_HP_SIZE; i++) {
-				uint64_t tag = m->hp_tag[k][u][i];
-				if (tag & 0xfff) /* empty */
-					continue;
-				uintptr_t host = (uintptr_t)tag + m->hp_addend[k][u][i];
-				gdb_text_printf(t, "  %-5s %-4s slot %3u: linear %#014llx "
-						"-> physical %#llx\n", kinds[k],
-						u ? "user" : "sup", i,
-						(unsigned long long)tag,
-						(unsigned long long)(host - (uintptr_t)c->bus->ram));
-				n++;
-			}
-	gdb_text_printf(t, "%d entries\n", n);
+	gdb_text_printf(t, "CPU %d TLB (current PCID %u):\n", c->id,
+			mmu_pcid(&c->mmu));
+	for (int a = 0; a < TLB_NARRAYS; a++) {
+		const struct tlb_array *arr = &tlb->a[a];
+		int psc = a >= TLB_PSC_PML5;
+		for (int i = 0; i < arr->sets * arr->ways; i++) {
+			const struct tlb_entry *e = &arr->e[i];
+			if (!e->valid)
+				continue;
+			gdb_text_printf(t, "  %-7s set %3d way %2d  linear 0x%016llx "
+					"-> %s 0x%llx  pcid %u%s",
+					tlb_array_name(a), i / arr->ways, i % arr->ways,
+					(unsigned long long)(e->vpn << e->shift),
+					psc ? "table" : "frame",
+					(unsigned long long)e->pa, e->pcid,
+					e->global ? " G" : "");
+			if (!psc)
+				gdb_text_printf(t, " %s %s%s%s", e->rw ? "RW" : "RO",
+						e->us ? "U" : "S", e->nx ? " XD" : "",
+						e->dirty ? " D" : "");
+			gdb_text_printf(t, "\n");
+			n++;
+		}
+	}
+	gdb_text_printf(t, "%d valid entries\n", n);
 }
 
 static const char monitor_help[] =
 	"mmulab monitor commands:\n"
 	"  walk VA   the page walk for linear address VA (hex), entry by entry\n"
-	"  tlb       the current vCPU's cached translations\n"
+	"  tlb       the current vCPU's TLB and paging-structure caches\n"
 	"  stats     instructions and MMU counters of every vCPU\n"
 	"  help      this text\n";
 

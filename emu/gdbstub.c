@@ -219,8 +219,9 @@ static void stop_at(struct gdbstub *g, int cpu, int sig)
 	g->stop_sig = sig;
 }
 
-/* Between quanta (while running, at most every 2 ms): a connection (blocking with -S until gdb comes), or a
- * Ctrl-C or hang-up from the connected gdb. */
+/* Between quanta (while running, at most every 2 ms of host time): a new
+ * connection (blocking with -S until gdb comes), or a Ctrl-C or hang-up
+ * from the connected gdb. */
 static void look_at_socket(struct gdbstub *g, int cpu)
 {
 	if (!g->stopped) { /* running: a look every 2 ms of host time is enough */

@@ -6,8 +6,8 @@
  *   gdbstub.c   the connection, packet framing and run control
  *   gdbcmd.c    the packets (registers, memory, breakpoints, threads...)
  *   gdbregs.c   the target description (qXfer) and the register packets
- *   gdbmon.c    a side-effect-free page walk, memory by virtual address,
- *               and the `monitor` commands (qRcmd)
+ *   gdbwalk.c   a side-effect-free page walk, memory by virtual address
+ *   gdbmon.c    the `monitor` commands (qRcmd)
  *
  * Threads are vCPUs: gdb thread id N is CPU N-1.
  */
@@ -117,7 +117,10 @@ int gdb_reg_write(struct cpu *c, int n, const uint8_t *raw, int nbytes);
 /* Size in bytes of register `n` (0 when out of range). */
 int gdb_reg_size(int n);
 
-/* ---- gdbmon.c ---- */
+/* ---- gdbwalk.c ---- */
+
+/* "PTE", "PDE", "PDPTE", "PML4E", "PML5E" by level 1..5. */
+extern const char *const gdb_level_names[6];
 
 /* One paging-structure entry on the way to a translation. */
 struct gdb_walk_step {
@@ -149,7 +152,9 @@ int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w);
 size_t gdb_read_virt(const struct cpu *c, uint64_t la, uint8_t *buf, size_t len);
 size_t gdb_write_virt(struct cpu *c, uint64_t la, const uint8_t *buf, size_t len);
 
-/* Run monitor command `cmd` on CPU `cpu` of the machine; output in `t`. */
+/* ---- gdbmon.c ---- */
+
+/* Run monitor command `cmd` for the current vCPU (Hg); output in `t`. */
 void gdb_monitor(struct gdbstub *g, const char *cmd, struct gdb_text *t);
 
 #endif

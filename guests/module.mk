@@ -19,7 +19,8 @@ GUEST_COMMON_OBJS := $(patsubst %,$(BUILD)/%.o,$(GUEST_COMMON_SRCS))
 # One image per test, plus the benchmark and the demo.
 GUEST_TESTS := $(patsubst guests/tests/%.c,%,$(wildcard guests/tests/*.c))
 GUEST_IMAGES := $(GUEST_TESTS:%=$(BUILD)/guests/tests/%.elf) \
-	$(BUILD)/guests/bench/bench.elf $(BUILD)/guests/demo.elf
+	$(BUILD)/guests/bench/bench.elf $(BUILD)/guests/bench/tlbbench.elf \
+	$(BUILD)/guests/demo.elf
 GUESTS += $(GUEST_IMAGES)
 RUN_KERNEL ?= $(BUILD)/guests/demo.elf
 
@@ -42,7 +43,11 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/%.elf64
 guests: $(GUEST_IMAGES)
 .PHONY: guests
 
-# make bench [BENCH_ITERS=N]: guest MIPS on the benchmark kernel, QEMU ratio.
+# make bench [BENCH_ITERS=N] [TLBBENCH_ACCESSES=N]: guest MIPS on the
+# benchmark kernel and the QEMU ratio, then ns per access of the TLB-bound
+# pointer chase (tlbbench).
 BENCH_ITERS ?= 24
-bench: $(BUILD)/mmulab $(BUILD)/guests/bench/bench.elf
+TLBBENCH_ACCESSES ?= 16777216
+bench: $(BUILD)/mmulab $(BUILD)/guests/bench/bench.elf $(BUILD)/guests/bench/tlbbench.elf
 	@sh guests/bench/bench.sh $(BUILD) $(BENCH_ITERS)
+	@sh guests/bench/tlbbench.sh $(BUILD) $(TLBBENCH_ACCESSES)

@@ -27,9 +27,14 @@ TESTS += $(BUILD)/tests/fuzz/replay
 TIERS += "$(BUILD)/tests/fuzz/replay tests/fuzz/corpus"
 
 # libFuzzer build: the library again, instrumented, in $(BUILD)/fuzz/.
+# clang and its runtime (libFuzzer, sanitizers) come from mk/deps.sh.
 FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
 
-$(FUZZ_BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
+$(FUZZ_BUILD)/.deps-ok: mk/deps.sh
+	@sh mk/deps.sh clang libclang-rt-14-dev
+	@mkdir -p $(@D) && touch $@
+
+$(FUZZ_BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok $(FUZZ_BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_$(<D)) $(FUZZ_EXTRA) -c $< -o $@
 

@@ -14,3 +14,6 @@ TIERS += "sh tests/integration/cli.sh $(BUILD)"
 # guests.sh boots every guests/tests kernel on mmulab and QEMU (when
 # installed) and compares each transcript with guests/tests/NAME.expect.
 TIERS += "sh tests/integration/guests.sh $(BUILD)"
+# gdb.sh debugs guests/tests/gdbtarget with the real gdb through -S -gdb
+# (SKIP without gdb).
+TIERS += "sh tests/integration/gdb.sh $(BUILD)"

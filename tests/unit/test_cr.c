@@ -388,6 +388,10 @@ START_TEST(cr4_mmu_features)
 	RUN("\x0f\x22\xe0\xf4");
 	expect_none();
 	ck_assert_uint_eq(cpu.cr4, base | CR4_SMEP | CR4_SMAP);
+	/* this harness maps its code and stacks as user pages: under SMEP
+	 * and SMAP its supervisor code could not run, so drop them again */
+	cpu.cr4 = base;
+	cpu_sync_mmu(&cpu);
 	cpu.cr3 |= 5;
 	cpu.regs[R_RAX] = base | CR4_PCIDE;
 	RUN("\x0f\x22\xe0\xf4");
