@@ -215,6 +215,10 @@ void gdbstub_close(struct gdbstub *g);
  * `err` (a drive file that cannot be opened...). */
 int pc_init(struct machine *m, char *err, size_t errlen);
 
+/* Could ISA line `irq` reach a CPU with interrupts on (an unmasked IOAPIC
+ * pin, or the 8259s into an ExtINT LINT0)? */
+int pc_irq_wakes(struct machine *m, int irq);
+
 /* Close the drive images and the -D log. */
 void pc_free(struct machine *m);
 

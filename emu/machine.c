@@ -21,6 +21,7 @@
  */
 #include "emu/emu.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,19 @@ static int all_asleep(const struct machine *m)
 	return 1;
 }
 
+/* Every CPU asleep and no timer to wake one: only terminal input still
+ * could, if the UART may interrupt for it.  Then wait for input (100 ms
+ * at most, so that signals and --timeout are looked at) and return 1. */
+static int wait_for_input(struct machine *m)
+{
+	if (m->serial.in_fd < 0 || !(m->uart.ier & 1) ||
+	    !pc_irq_wakes(m, m->uart.irq))
+		return 0;
+	struct pollfd p = { .fd = m->serial.in_fd, .events = POLLIN };
+	poll(&p, 1, 100);
+	return 1;
+}
+
 /* Move virtual time on by `ticks` that no CPU spent executing: every
  * TSC moves with it. */
 static void skip_time(struct machine *m, uint64_t ticks)
@@ -263,6 +277,8 @@ int machine_run(struct machine *m)
 			m->stats.time_jumps++;
 			continue;
 		}
+		if (all_asleep(m) && wait_for_input(m))
+			continue;
 		if (all_asleep(m)) {
 			struct cpu *c = &m->cpus[0];
 			report_msg(m, "guest halted (CPU %d at 0x%llx, interrupts %s)",

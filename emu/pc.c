@@ -16,6 +16,8 @@
 #include "devices/log.h"
 #include "firmware/pctables.h"
 
+static int irq_wakes(void *opaque, int irq);
+
 static void isa_irq(void *opaque, int irq, int level)
 {
 	struct machine *m = opaque;
@@ -36,6 +38,11 @@ static void pic_changed(void *opaque)
 /* Could ISA line `irq` bring a halted CPU back?  Through the 8259s when
  * the line is unmasked there and some CPU with interrupts on takes ExtINT
  * on LINT0, or through an unmasked IOAPIC pin. */
+int pc_irq_wakes(struct machine *m, int irq)
+{
+	return irq_wakes(m, irq);
+}
+
 static int irq_wakes(void *opaque, int irq)
 {
 	struct machine *m = opaque;

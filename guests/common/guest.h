@@ -238,6 +238,7 @@ uint64_t *map_page(uint64_t va, uint64_t pa, uint64_t flags);
 
 /* ---- test.c: TAP output ---- */
 void test_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void test_vcheck(int ok, const char *fmt, va_list ap);
 void test_check_eq(uint64_t got, uint64_t want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void test_skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void test_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

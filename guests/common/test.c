@@ -19,6 +19,11 @@ static void report(int ok, const char *fmt, va_list ap)
 	printf("\n");
 }
 
+void test_vcheck(int ok, const char *fmt, va_list ap)
+{
+	report(ok, fmt, ap);
+}
+
 void test_check(int ok, const char *fmt, ...)
 {
 	va_list ap;

@@ -140,13 +140,22 @@ static const uint8_t *find_madt(const uint8_t *rsdp)
 	return NULL;
 }
 
-/* MP spec 1.4 §4: "_MP_" in the first KiB of the EBDA, the last KiB of
- * base memory, or the BIOS ROM F0000H-FFFFFH; returns the processor
- * entries of its configuration table, or -1. */
-static int mp_processors(void)
+/* A pointer to physical address `a` (identity mapped) that the compiler
+ * cannot see through: low addresses are not null objects here. */
+static const void *phys(uint64_t a)
 {
-	uint64_t ebda = (uint64_t)*(const uint16_t *)0x40E << 4;
-	uint64_t base_kb = *(const uint16_t *)0x413;
+	__asm__("" : "+r"(a));
+	return (const void *)a;
+}
+
+/* MP spec 1.4 §4: "_MP_" in the first KiB of the EBDA, the last KiB of
+ * base memory, or the BIOS ROM F0000H-FFFFFH.  Returns the APIC ID of the
+ * processor entry flagged enabled and bootstrap (§4.3.1), or -1.  (Only
+ * that one is compared: SeaBIOS lists one processor per package.) */
+static int mp_bsp_id(void)
+{
+	uint64_t ebda = (uint64_t)*(const uint16_t *)phys(0x40E) << 4;
+	uint64_t base_kb = *(const uint16_t *)phys(0x413);
 	uint64_t where[3][2] = { { ebda, ebda + 1024 },
 				 { base_kb * 1024 - 1024, base_kb * 1024 },
 				 { 0xF0000, 0x100000 } };
@@ -158,17 +167,18 @@ static int mp_processors(void)
 			const uint8_t *t = (const uint8_t *)(uint64_t)*(const uint32_t *)(fp + 4);
 			if (!t || memcmp(t, "PCMP", 4) != 0 || !sum_ok(t, *(const uint16_t *)(t + 4)))
 				return -1;
-			int n = 0, entries = *(const uint16_t *)(t + 34);
+			int entries = *(const uint16_t *)(t + 34);
 			const uint8_t *e = t + 44;
 			for (int i = 0; i < entries; i++) {
-				if (e[0] == 0) {
-					n += e[3] & 1; /* enabled */
-					e += 20;
-				} else {
+				if (e[0] != 0) {
 					e += 8;
+					continue;
 				}
+				if ((e[3] & 3) == 3) /* EN, BP */
+					return e[1];
+				e += 20;
 			}
-			return n;
+			return -1;
 		}
 	}
 	return -1;
@@ -352,7 +362,7 @@ int kmain(struct multiboot_info *mbi)
 		index_of[apic_ids[i]] = i;
 	CHECK_EQ(fw_cfg_read(0, 4), 0x554D4551, "fw_cfg signature is \"QEMU\"");
 	CHECK_EQ(fw_cfg_read(5, 2), ncpus, "fw_cfg CPU count equals the MADT's");
-	CHECK_EQ(mp_processors(), ncpus, "MP table lists as many processors as the MADT");
+	CHECK_EQ(mp_bsp_id(), apic_ids[0], "MP table: the bootstrap processor entry has the BSP's APIC ID");
 	CHECK_EQ(apic_rd(APIC_ID) >> 24, apic_ids[0], "the BSP is the first MADT processor");
 	CHECK_EQ(apic_rd(0x30) & 0xFF, 0x14, "local APIC version 14H");
 
@@ -393,14 +403,16 @@ int kmain(struct multiboot_info *mbi)
 	int nlogical = ncpus < 8 ? ncpus : 8;
 	uint32_t total = 0;
 	send_ipi(0xFF, ICR_FIXED | ICR_LOGICAL | VEC_LOGICAL);
+	__asm__ volatile("sti");
 	for (long k = 0; k < 50000000; k++) {
-		__asm__ volatile("sti; pause; cli");
+		pause();
 		total = 0;
 		for (int i = 0; i < ncpus; i++)
 			total += logical_recv[i];
 		if (total == (uint32_t)nlogical)
 			break;
 	}
+	__asm__ volatile("cli");
 	int logical_ok = 1;
 	for (int i = 0; i < ncpus; i++)
 		logical_ok &= logical_recv[i] == (i < 8);
@@ -455,12 +467,14 @@ int kmain(struct multiboot_info *mbi)
 	/* The APIC timer (SDM §10.5.4): one-shot, divide by 16. */
 	apic_wr(APIC_TDCR, 0x3);
 	apic_wr(APIC_LVT_TIMER, VEC_TIMER);
-	apic_wr(APIC_TICR, 200000);
-	uint32_t c1 = apic_rd(APIC_TCCR);
-	for (int k = 0; k < 1000; k++)
+	apic_wr(APIC_TICR, 0x7FFFFFFF); /* long enough not to expire here */
+	uint32_t c1 = apic_rd(APIC_TCCR), c2 = c1;
+	for (int k = 0; k < 10000000 && c2 == c1; k++) {
 		pause();
-	uint32_t c2 = apic_rd(APIC_TCCR);
-	CHECK(c1 <= 200000 && c2 < c1, "timer current count counts down");
+		c2 = apic_rd(APIC_TCCR);
+	}
+	CHECK(c1 <= 0x7FFFFFFF && c2 < c1 && c2 > 0, "timer current count counts down");
+	apic_wr(APIC_TICR, 200000); /* a new initial count restarts it */
 	sleep_for(&timer_hits, 1);
 	for (int k = 0; k < 1000; k++)
 		pause();

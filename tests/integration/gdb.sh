@@ -135,9 +135,13 @@ set var spin_limit = 0
 continue
 echo @end\n
 EOF
-timeout 60 gdb -batch -nx -x "$T/cmds" "$K.elf64" >"$T/gdb.out" 2>&1 </dev/null &
+# Not under timeout(1): it would pass our SIGINT on to its process group
+# as well, and a second Ctrl-C makes gdb give up on the target.
+gdb -batch -nx -x "$T/cmds" "$K.elf64" >"$T/gdb.out" 2>&1 </dev/null &
 GDB=$!
-PIDS="$PIDS $GDB"
+(sleep 60 & echo $! >"$T/dog"; wait; kill -9 $GDB) >/dev/null 2>&1 &
+DOG=$!
+PIDS="$PIDS $GDB $DOG"
 # Ctrl-C: once the guest says it spins, interrupt gdb as a user would.
 i=0
 while [ $i -lt 200 ] && ! grep -q '^# spinning' "$T/serial" 2>/dev/null; do
@@ -149,6 +153,8 @@ kill -INT $GDB 2>/dev/null
 wait $GDB
 wait $MM
 mmrc=$?
+kill $DOG 2>/dev/null
+[ -s "$T/dog" ] && kill "$(cat "$T/dog")" 2>/dev/null
 G=$T/gdb.out
 # section NAME: the lines gdb printed after "@NAME" up to the next "@".
 section() { sed -n "/^@$1\$/,/^@/p" "$G"; }

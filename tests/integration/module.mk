@@ -17,3 +17,7 @@ TIERS += "sh tests/integration/guests.sh $(BUILD)"
 # gdb.sh debugs guests/tests/gdbtarget with the real gdb through -S -gdb
 # (SKIP without gdb).
 TIERS += "sh tests/integration/gdb.sh $(BUILD)"
+TIERS += "sh tests/integration/smp.sh $(BUILD)"
+# tlbbench.sh: the TLB benchmark kernel with a small N gives the final
+# pointer guests/bench/tlbchain.awk predicts, on mmulab and QEMU alike.
+TIERS += "sh tests/integration/tlbbench.sh $(BUILD)"
