@@ -27,6 +27,7 @@ typedef void (*mmio_write_fn)(void *opaque, uint64_t addr, int size, uint64_t va
 
 #define BUS_MAX_PIO 64
 #define BUS_MAX_MMIO 16
+#define BUS_MAX_CPUS 64
 
 struct bus_pio {
 	uint16_t base, len;
@@ -69,6 +70,11 @@ struct bus {
 
 	int *code_written; /* set to 1 when a code frame is written (the running
 			    * CPU points it at its block-break flag) */
+	/* Every vCPU's MMU, registered by cpu_init (opaque here): when a frame
+	 * becomes code, each one's write host-pointer slots into it go, so
+	 * that writes from any CPU invalidate the decoded code. */
+	void *mmus[BUS_MAX_CPUS];
+	int nmmus;
 
 	/* Index of the vCPU whose turn it is (the run loop sets it): MMIO
 	 * that every CPU sees at one address, the local APIC, goes to it. */

@@ -72,7 +72,11 @@ struct options {
 	int smp;             /* -smp: vCPUs, 1..MACHINE_MAX_CPUS */
 	uint64_t ips;        /* --ips: virtual instructions per second */
 	char drive[2][1024]; /* -drive file=: primary master, slave; "" none */
-	unsigned log_mask;   /* -d: 1 << index in ipi, ata, irq */
+	unsigned log_mask;   /* -d: 1 << index in ipi, ata, irq, mmu */
+#define LOG_MMU (1u << 3) /* -d mmu */
+	const char *tlb;     /* --tlb SPEC, NULL: the default geometry */
+	int no_fastpath;     /* --no-fastpath: host-pointer cache off */
+	const char *stats_json; /* --stats=FILE.json (or --stats FILE.json) */
 	const char *log_file; /* -D */
 };
 

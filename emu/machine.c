@@ -21,6 +21,7 @@
  */
 #include "emu/emu.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ int machine_init(struct machine *m, const struct options *o, char *err,
 	m->opt = *o;
 	m->serial.out_fd = m->serial.in_fd = -1;
 	m->console.out_fd = m->console.in_fd = -1;
+	m->ata.drive[0].fd = m->ata.drive[1].fd = -1; /* pc_free() is safe early */
 	if (bus_init(&m->bus, o->ram_size) != 0) {
 		snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM",
 			 (unsigned long long)(o->ram_size >> 20));
@@ -95,6 +97,17 @@ int machine_init(struct machine *m, const struct options *o, char *err,
 			snprintf(err, errlen, "out of memory for CPU %d", i);
 			return -1;
 		}
+		/* --tlb and --no-fastpath: the geometry was checked when the
+		 * options were parsed. */
+		if (o->tlb || o->no_fastpath) {
+			struct tlb_geometry g;
+			char why[160];
+			if (tlb_parse_geometry(o->tlb, &g, why, sizeof(why)) != 0 ||
+			    mmu_configure(&m->cpus[i].mmu, &g, !o->no_fastpath) != 0) {
+				snprintf(err, errlen, "%s", o->tlb ? why : "out of memory");
+				return -1;
+			}
+		}
 	}
 	/* The bootstrap processor enters the kernel; the others wait for
 	 * INIT and Start-up IPIs, as the firmware leaves them on a PC. */
@@ -103,6 +116,8 @@ int machine_init(struct machine *m, const struct options *o, char *err,
 		cpu_init_ipi(&m->cpus[i]);
 	if (pc_init(m, err, errlen) != 0)
 		return -1;
+	if (o->log_mask & LOG_MMU)
+		mmutrace_attach(m, m->log ? m->log : stderr);
 	if (o->gdb_port &&
 	    !(m->gdb = gdbstub_open(m, o->gdb_port, o->gdb_wait, err, errlen)))
 		return -1;
@@ -191,6 +206,9 @@ static int finish(struct machine *m, int status, int stats)
 		report_stats(m);
 		pc_report_stats(m);
 	}
+	if (m->opt.stats_json && stats_write_json(m, m->opt.stats_json) != 0)
+		report_msg(m, "--stats: cannot write '%s': %s", m->opt.stats_json,
+			   strerror(errno));
 	m->status = status;
 	return status;
 }

@@ -34,6 +34,8 @@ static void on_tlb(void *opaque, int ev, int a, int set, int way,
 {
 	static const char *const evs[] = { "hit", "miss", "fill", "evict", "inval" };
 	struct mmutrace *t = opaque;
+	if (ev == TLB_EV_HIT)
+		return; /* hits are counted (--stats), not traced */
 	fprintf(t->out, "cpu%d mmu tlb %-5s %-6s set %d way %d va=%016" PRIx64
 		" pa=%012" PRIx64 " pcid=%u%s%s%s%s%s%s%s\n", t->cpu, evs[ev],
 		tlb_array_name(a), set, way, e->vpn << e->shift, e->pa,

@@ -33,7 +33,9 @@ void options_usage(FILE *f)
 	      "  -drive file=PATH,format=raw[,index=0|1][,if=ide][,media=disk]\n"
 	      "                      raw disk image on the primary ATA channel:\n"
 	      "                      index 0 master (default), 1 slave\n"
-	      "  -d ITEMS            log ITEMS (comma list: ipi, ata, irq; 'help')\n"
+	      "  -d ITEMS            log ITEMS (comma list: ipi, ata, irq, mmu; 'help');\n"
+	      "                      mmu: page walks, TLB fills, evictions and\n"
+	      "                      invalidations, page faults, CR3 writes\n"
 	      "  -D FILE             write the -d log to FILE (default stderr)\n"
 	      "  -display none, -no-reboot, -accel ACCEL\n"
 	      "                      accepted for compatibility (a triple fault always\n"
@@ -46,8 +48,14 @@ void options_usage(FILE *f)
 	      "  --ips N             virtual instructions per second (default 1e9:\n"
 	      "                      1 ns each); timers and the RTC run on it\n"
 	      "  --version           mmulab's version\n"
-	      "  --stats             print statistics when the run ends\n"
-	      "  -h, --help          this text\n"
+	      "  --stats[=FILE.json] print statistics when the run ends; with a\n"
+	      "                      .json file, every TLB and MMU counter of every\n"
+	      "                      vCPU is written there too (--stats FILE.json)\n"
+	      "  --no-fastpath       no host-pointer cache: every access looks the\n"
+	      "                      TLB model up (same statistics, slower)\n"
+	      , f);
+	fputs(tlb_help, f);
+	fputs("  -h, --help          this text\n"
 	      "\n"
 	      "Guest output: COM1 (0x3F8) goes to -serial, port 0xE9 to stdout.\n"
 	      "mmulab's own messages go to stderr, each starting with \"mmulab: \".\n"
@@ -174,6 +182,7 @@ enum opt_id {
 	OPT_DISPLAY, OPT_NO_REBOOT, OPT_ACCEL, OPT_MAX_INSNS, OPT_TIMEOUT,
 	OPT_QUANTUM, OPT_STATS, OPT_HELP, OPT_GDB_S, OPT_GDB, OPT_GDB_WAIT,
 	OPT_SMP, OPT_DRIVE, OPT_LOG, OPT_LOG_FILE, OPT_IPS, OPT_VERSION,
+	OPT_TLB, OPT_NO_FASTPATH,
 };
 
 static const struct {
@@ -193,6 +202,7 @@ static const struct {
 	{ "smp", OPT_SMP, 1 },           { "drive", OPT_DRIVE, 1 },
 	{ "d", OPT_LOG, 1 },             { "D", OPT_LOG_FILE, 1 },
 	{ "ips", OPT_IPS, 1 },           { "version", OPT_VERSION, 0 },
+	{ "tlb", OPT_TLB, 1 },           { "no-fastpath", OPT_NO_FASTPATH, 0 },
 };
 
 /* -gdb tcp::PORT (also tcp:localhost:PORT, tcp:127.0.0.1:PORT): the stub
@@ -290,7 +300,7 @@ bad:
 	return -1;
 }
 
-static const char *const log_names[] = { "ipi", "ata", "irq" };
+static const char *const log_names[] = { "ipi", "ata", "irq", "mmu" };
 
 /* -d ITEM[,ITEM...] */
 static int parse_log(struct options *o, const char *s, char *err, size_t errlen)
@@ -304,7 +314,7 @@ static int parse_log(struct options *o, const char *s, char *err, size_t errlen)
 				break;
 		if (k == sizeof(log_names) / sizeof(log_names[0])) {
 			snprintf(err, errlen, "-d %s: unknown log item '%.*s' (items: "
-				 "ipi, ata, irq)", s, (int)len, p);
+				 "ipi, ata, irq, mmu)", s, (int)len, p);
 			return -1;
 		}
 		mask |= 1u << k;
@@ -367,6 +377,19 @@ static int apply(struct options *o, int id, const char *opt, const char *arg,
 		return 0;
 	case OPT_STATS:
 		o->stats = 1;
+		return 0;
+	case OPT_TLB: {
+		struct tlb_geometry g;
+		char why[160];
+		if (tlb_parse_geometry(arg, &g, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+		o->tlb = arg;
+		return 0;
+	}
+	case OPT_NO_FASTPATH:
+		o->no_fastpath = 1;
 		return 0;
 	case OPT_GDB_S:
 		o->gdb_port = 1234;
@@ -454,6 +477,18 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
 				arg = argv[++i];
 			else {
 				snprintf(err, errlen, "option '%s' needs an argument", a);
+				return -1;
+			}
+		} else if (opt_table[k].id == OPT_STATS) {
+			/* --stats=FILE.json, or --stats FILE.json (a next word
+			 * ending in .json is the statistics file, not a kernel). */
+			size_t n = i + 1 < argc ? strlen(argv[i + 1]) : 0;
+			if (inline_arg)
+				o->stats_json = inline_arg;
+			else if (n > 5 && strcmp(argv[i + 1] + n - 5, ".json") == 0)
+				o->stats_json = argv[++i];
+			if (o->stats_json && !*o->stats_json) {
+				snprintf(err, errlen, "option '%s' needs a file name", a);
 				return -1;
 			}
 		} else if (inline_arg) {

@@ -13,8 +13,9 @@
  * exists only while that entry does, a hit on it counts as a hit on that
  * entry and refreshes its LRU stamp, write slots exist only for entries
  * that are dirty, never for MMIO or for a frame holding decoded code, and
- * the whole cache is dropped whenever a control that the permission check
- * reads (CR0.WP, CR4.SMEP/SMAP, EFER.NXE, EFLAGS.AC under SMAP) changes.
+ * the whole cache is dropped whenever CR3 is written (the slots belong to
+ * one PCID) or a control that the permission check reads (CR0.WP,
+ * CR4.SMEP/SMAP, EFER.NXE, EFLAGS.AC under SMAP) changes.
  * With it switched off (--no-fastpath) every statistic is the same.
  */
 #ifndef MMULAB_MMU_MMU_H

@@ -98,6 +98,9 @@ int mmu_write_cr3(struct mmu *m, uint64_t src)
 		m->obs->cr3(m->obs_opaque, src);
 	cr3_inval(m, src);
 	m->ctl.cr3 = v;
+	/* Host-pointer slots stand for entries of the PCID that was current
+	 * when they were filled: a new CR3 (maybe a new PCID) drops them. */
+	mmu_hp_clear(m);
 	return 0;
 }
 
@@ -132,7 +135,8 @@ void mmu_set_ctl(struct mmu *m, const struct mmu_ctl *ctl)
 		(void)mmu_load_pdptes(m, ctl->cr3);
 	}
 	/* The host-pointer cache holds results of permission checks. */
-	if ((d0 & (CR0_WP | CR0_PG)) || (d4 & (CR4_SMEP | CR4_SMAP)) ||
+	if (o.cr3 != ctl->cr3 || (d0 & (CR0_WP | CR0_PG)) ||
+	    (d4 & (CR4_SMEP | CR4_SMAP | CR4_PCIDE)) ||
 	    ((o.efer ^ ctl->efer) & EFER_NXE) ||
 	    (o.ac != ctl->ac && (ctl->cr4 & CR4_SMAP)))
 		mmu_hp_clear(m);

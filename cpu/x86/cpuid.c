@@ -31,35 +31,35 @@
 /* Signature: family 6, model 0x55 (extended model 5, model 5), stepping 4. */
 #define CPUID_SIGNATURE 0x00050654u
 
-#define CPUID_MAX_BASIC 7u
+#define CPUID_MAX_BASIC		7u
 #define CPUID_MAX_BASIC_LIMITED 2u /* IA32_MISC_ENABLE.LCMV */
-#define CPUID_MAX_EXT 0x80000008u
+#define CPUID_MAX_EXT		0x80000008u
 
 /* CPUID.01H:ECX (SDM vol. 2 table 3-10). */
-#define CPUID_1_ECX_CX16 (1u << 13)
-#define CPUID_1_ECX_MOVBE (1u << 22)
+#define CPUID_1_ECX_CX16   (1u << 13)
+#define CPUID_1_ECX_MOVBE  (1u << 22)
 #define CPUID_1_ECX_POPCNT (1u << 23)
 
 /* CPUID.01H:EDX (SDM vol. 2 table 3-11). */
-#define CPUID_1_EDX_DE (1u << 2)
-#define CPUID_1_EDX_PSE (1u << 3)
-#define CPUID_1_EDX_TSC (1u << 4)
-#define CPUID_1_EDX_MSR (1u << 5)
-#define CPUID_1_EDX_PAE (1u << 6)
-#define CPUID_1_EDX_CX8 (1u << 8)
-#define CPUID_1_EDX_PGE (1u << 13)
-#define CPUID_1_EDX_CMOV (1u << 15)
-#define CPUID_1_EDX_PAT (1u << 16)
+#define CPUID_1_EDX_DE	  (1u << 2)
+#define CPUID_1_EDX_PSE	  (1u << 3)
+#define CPUID_1_EDX_TSC	  (1u << 4)
+#define CPUID_1_EDX_MSR	  (1u << 5)
+#define CPUID_1_EDX_PAE	  (1u << 6)
+#define CPUID_1_EDX_CX8	  (1u << 8)
+#define CPUID_1_EDX_PGE	  (1u << 13)
+#define CPUID_1_EDX_CMOV  (1u << 15)
+#define CPUID_1_EDX_PAT	  (1u << 16)
 #define CPUID_1_EDX_CLFSH (1u << 19)
 
 /* CPUID.80000001H (SDM vol. 2 table 3-8, leaf 80000001H). */
-#define CPUID_E1_ECX_LAHF (1u << 0)
-#define CPUID_E1_ECX_LZCNT (1u << 5)
+#define CPUID_E1_ECX_LAHF    (1u << 0)
+#define CPUID_E1_ECX_LZCNT   (1u << 5)
 #define CPUID_E1_EDX_SYSCALL (1u << 11)
-#define CPUID_E1_EDX_NX (1u << 20)
+#define CPUID_E1_EDX_NX	     (1u << 20)
 #define CPUID_E1_EDX_PAGE1GB (1u << 26)
-#define CPUID_E1_EDX_RDTSCP (1u << 27)
-#define CPUID_E1_EDX_LM (1u << 29)
+#define CPUID_E1_EDX_RDTSCP  (1u << 27)
+#define CPUID_E1_EDX_LM	     (1u << 29)
 
 /* IA32_MISC_ENABLE bit 22, Limit CPUID Maxval (SDM vol. 4 table 2-2). */
 #define MISC_ENABLE_LCMV (1ull << 22)
@@ -74,23 +74,22 @@
  * fences, which the decoder accepts, nor XMM state), HTT.
  */
 static const uint32_t leaf1_edx =
-	CPUID_1_EDX_DE | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR |
-	CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_PGE |
-	CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT | CPUID_1_EDX_CLFSH;
+    CPUID_1_EDX_DE | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR |
+    CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_PGE | CPUID_1_EDX_CMOV |
+    CPUID_1_EDX_PAT | CPUID_1_EDX_CLFSH;
 
 /* Leaf 1 ECX: CMPXCHG16B, MOVBE, POPCNT (cmpxchg.c, move.c, bitops.c),
  * PCID (the TLB model, mmu/); no SSE3..AVX, no x2APIC, no hypervisor bit. */
 #define CPUID_1_ECX_PCID (1u << 17)
-static const uint32_t leaf1_ecx =
-	CPUID_1_ECX_CX16 | CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT |
-	CPUID_1_ECX_PCID;
+static const uint32_t leaf1_ecx = CPUID_1_ECX_CX16 | CPUID_1_ECX_MOVBE |
+				  CPUID_1_ECX_POPCNT | CPUID_1_ECX_PCID;
 
 /* Leaf 7 subleaf 0: EBX SMEP (bit 7), INVPCID (bit 10), SMAP (bit 20);
  * ECX LA57 (bit 16) — 5-level paging (mmu/walk.c). */
-#define CPUID_7_EBX_SMEP (1u << 7)
+#define CPUID_7_EBX_SMEP    (1u << 7)
 #define CPUID_7_EBX_INVPCID (1u << 10)
-#define CPUID_7_EBX_SMAP (1u << 20)
-#define CPUID_7_ECX_LA57 (1u << 16)
+#define CPUID_7_EBX_SMAP    (1u << 20)
+#define CPUID_7_ECX_LA57    (1u << 16)
 
 static const char brand[48] = "mmulab x86-64 instruction-level emulator";
 
@@ -137,8 +136,9 @@ static void basic_leaf(const struct cpu *c, uint32_t leaf, uint32_t sub,
 		/* Subleaf 0: EAX = max subleaf (0); SMEP, INVPCID, SMAP and
 		 * LA57; no FSGSBASE, BMI1, ERMS, UMIP, PKU yet. */
 		if (sub == 0)
-			set4(out, 0, CPUID_7_EBX_SMEP | CPUID_7_EBX_INVPCID |
-					     CPUID_7_EBX_SMAP,
+			set4(out, 0,
+			     CPUID_7_EBX_SMEP | CPUID_7_EBX_INVPCID |
+				 CPUID_7_EBX_SMAP,
 			     CPUID_7_ECX_LA57, 0);
 		break;
 	default:

@@ -30,8 +30,9 @@
 #endif
 /* The CR0 bits that exist; ET is hardwired to 1 ("In the Pentium 4, Intel
  * Xeon, and P6 family processors, this flag is hardcoded to 1"). */
-#define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | \
-		     CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+#define CR0_DEFINED                                                            \
+	(CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP |        \
+	 CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 
 #ifndef CR4_TSD
 #define CR4_TSD (1ull << 2)
@@ -45,8 +46,9 @@
 /* The CR4 bits mmulab accepts: TSD (TSC), DE (DE), PSE, PAE, PGE, PCE
  * (architectural since P6, no CPUID bit), LA57, PCIDE, SMEP, SMAP (the
  * MMU's features, advertised in CPUID). */
-#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
-		   CR4_LA57 | CR4_PCIDE | CR4_SMEP | CR4_SMAP)
+#define CR4_VALID                                                              \
+	(CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | CR4_LA57 | \
+	 CR4_PCIDE | CR4_SMEP | CR4_SMAP)
 
 /* CR3 bits 63:MAXPHYADDR are reserved in IA-32e mode (SDM vol. 3 §4.5,
  * table 4-12), bit 63 included while CR4.PCIDE = 0. */
@@ -58,12 +60,12 @@
 /* Debug registers (SDM vol. 3 §18.2).  DR6 reads bits 4-11 and 16-31 as 1
  * and bit 12 as 0; B0-B3, BD, BS, BT are the writable flags.  DR7 reads
  * bit 10 as 1 and bits 11, 12, 14, 15 as 0. */
-#define DR6_FIXED1 0xffff0ff0ull
+#define DR6_FIXED1   0xffff0ff0ull
 #define DR6_WRITABLE 0xe00full
-#define DR6_BD (1ull << 13)
-#define DR7_FIXED1 0x400ull
+#define DR6_BD	     (1ull << 13)
+#define DR7_FIXED1   0x400ull
 #define DR7_WRITABLE 0xffff23ffull
-#define DR7_GD (1ull << 13)
+#define DR7_GD	     (1ull << 13)
 
 static int gp0(struct cpu *c)
 {
@@ -113,7 +115,8 @@ static int write_cr0(struct cpu *c, uint64_t v)
 		return gp0(c);
 	/* §10.8.5: enabling paging with IA32_EFER.LME = 1 activates IA-32e
 	 * mode, which requires PAE: "#GP(0) If an attempt is made to set
-	 * CR0.PG = 1 with CR4.PAE = 0 while IA32_EFER.LME = 1" (vol. 2 "MOV"). */
+	 * CR0.PG = 1 with CR4.PAE = 0 while IA32_EFER.LME = 1" (vol. 2 "MOV").
+	 */
 	if (pg_on && (c->efer & EFER_LME) && !(c->cr4 & CR4_PAE))
 		return gp0(c);
 	/* §4.4.1: enabling PAE paging loads the PDPTE registers; a reserved
@@ -202,11 +205,21 @@ int op_mov_Rd_Cd(struct cpu *c, const struct insn *i)
 	TRY(need_cpl0(c));
 	uint64_t v;
 	switch (i->reg) {
-	case 0: v = c->cr0; break;
-	case 2: v = c->cr2; break;
-	case 3: v = c->cr3; break;
-	case 4: v = c->cr4; break;
-	default: v = c->cr8 & CR8_VALID; break;
+	case 0:
+		v = c->cr0;
+		break;
+	case 2:
+		v = c->cr2;
+		break;
+	case 3:
+		v = c->cr3;
+		break;
+	case 4:
+		v = c->cr4;
+		break;
+	default:
+		v = c->cr8 & CR8_VALID;
+		break;
 	}
 	x86_set_reg(c, i->rm, i->opsize, v);
 	return X86_OK;
@@ -355,13 +368,14 @@ int op_invlpg_Mb(struct cpu *c, const struct insn *i)
 int op_invpcid_Gy_Mdq(struct cpu *c, const struct insn *i)
 {
 	TRY(need_cpl0(c));
-	uint64_t type = c->code_bits == 64 ? c->regs[i->reg]
-					   : (uint32_t)c->regs[i->reg];
+	uint64_t type =
+	    c->code_bits == 64 ? c->regs[i->reg] : (uint32_t)c->regs[i->reg];
 	uint64_t d[2];
 	TRY(x86_read16(c, i->seg, x86_ea(c, i), d, MMU_READ));
 	uint64_t la = d[1];
 	int bits = (c->cr4 & CR4_LA57) ? 57 : 48;
-	int canonical = (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
+	int canonical =
+	    (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
 	if (type > 3 || d[0] > 0xfff || (type == 0 && !canonical) ||
 	    (type <= 1 && !(c->cr4 & CR4_PCIDE) && d[0] != 0))
 		return gp0(c);
@@ -383,8 +397,14 @@ static int set_ac(struct cpu *c, int on)
 	return X86_OK;
 }
 
-int op_clac(struct cpu *c, const struct insn *i) { return set_ac(c, 0); }
-int op_stac(struct cpu *c, const struct insn *i) { return set_ac(c, 1); }
+int op_clac(struct cpu *c, const struct insn *i)
+{
+	return set_ac(c, 0);
+}
+int op_stac(struct cpu *c, const struct insn *i)
+{
+	return set_ac(c, 1);
+}
 
 /* INVD (0F 08) and WBINVD (0F 09): mmulab models no caches, so only the
  * privilege check remains. */

@@ -146,11 +146,13 @@ int cpu_init(struct cpu *c, struct bus *bus, int id)
 	c->icache = calloc(1, sizeof(*c->icache));
 	if (!c->icache)
 		return -1;
-	if (mmu_init(&c->mmu, bus)) {
+	if (mmu_init(&c->mmu, bus) || bus->nmmus == BUS_MAX_CPUS) {
 		free(c->icache);
 		c->icache = NULL;
+		mmu_free(&c->mmu);
 		return -1;
 	}
+	bus->mmus[bus->nmmus++] = &c->mmu;
 	cpu_reset(c);
 	return 0;
 }
@@ -160,6 +162,9 @@ void cpu_free(struct cpu *c)
 	free(c->icache);
 	c->icache = NULL;
 	mmu_free(&c->mmu);
+	for (int k = 0; c->bus && k < c->bus->nmmus; k++)
+		if (c->bus->mmus[k] == &c->mmu)
+			c->bus->mmus[k] = c->bus->mmus[--c->bus->nmmus];
 	if (c->bus && c->bus->code_written == &c->block_break)
 		c->bus->code_written = NULL;
 }
@@ -337,7 +342,8 @@ static struct block *decode_block(struct cpu *c, uint64_t pa, struct block *b)
 		return NULL;
 	if (!bus->page_code[pfn]) {
 		bus->page_code[pfn] = 1;
-		mmu_drop_write_frame(&c->mmu, pfn);
+		for (int k = 0; k < bus->nmmus; k++)
+			mmu_drop_write_frame(bus->mmus[k], pfn);
 	}
 	ic->pool_used += n;
 	b->tag = pa | ((uint64_t)c->code_bits << 56);

@@ -20,12 +20,12 @@
 /* 32-bit TSS: offset of the 16-bit I/O map base address (SDM vol. 3
  * figure 8-2; the same offset in the 64-bit TSS, figure 8-11). */
 #define TSS_IOMAP_BASE 0x66
-#define TSS_MIN_LIMIT 0x67
+#define TSS_MIN_LIMIT  0x67
 
 /* TSS descriptor types that have an I/O bitmap: 32-bit/64-bit available
  * and busy TSS (table 3-2). */
 #define TSS_TYPE_AVAIL 9
-#define TSS_TYPE_BUSY 11
+#define TSS_TYPE_BUSY  11
 
 /*
  * SDM vol. 1 §19.5.2 "I/O Permission Bit Map": each bit covers one port,
@@ -101,7 +101,8 @@ static int do_out(struct cpu *c, uint16_t port, int size)
 {
 	TRY(x86_check_io(c, port, size));
 	uint32_t v = (uint32_t)c->regs[R_RAX];
-	bus_pio_write(c->bus, port, size, size == 4 ? v : v & ((1u << (8 * size)) - 1));
+	bus_pio_write(c->bus, port, size,
+		      size == 4 ? v : v & ((1u << (8 * size)) - 1));
 	return after_io(c);
 }
 
@@ -127,7 +128,8 @@ int op_in_eAX_DX(struct cpu *c, const struct insn *i)
 	return do_in(c, (uint16_t)c->regs[R_RDX], io_size(i));
 }
 
-/* OUT imm8, AL (E6) / OUT imm8, eAX (E7) / OUT DX, AL (EE) / OUT DX, eAX (EF). */
+/* OUT imm8, AL (E6) / OUT imm8, eAX (E7) / OUT DX, AL (EE) / OUT DX, eAX (EF).
+ */
 int op_out_Ib_AL(struct cpu *c, const struct insn *i)
 {
 	return do_out(c, (uint8_t)i->imm, 1);
@@ -155,7 +157,9 @@ int op_out_DX_eAX(struct cpu *c, const struct insn *i)
 static uint64_t areg(const struct cpu *c, const struct insn *i, int r)
 {
 	uint64_t v = c->regs[r];
-	return i->addrsize == 8 ? v : i->addrsize == 4 ? (uint32_t)v : (uint16_t)v;
+	return i->addrsize == 8	  ? v
+	       : i->addrsize == 4 ? (uint32_t)v
+				  : (uint16_t)v;
 }
 
 static void set_areg(struct cpu *c, const struct insn *i, int r, uint64_t v)

@@ -14,30 +14,30 @@
 #include "cpu/x86/handlers.h"
 #include "cpu/x86/system.h"
 
-#define MSR_IA32_TSC 0x10u
-#define MSR_IA32_APIC_BASE 0x1bu
-#define MSR_IA32_SYSENTER_CS 0x174u
-#define MSR_IA32_SYSENTER_ESP 0x175u
-#define MSR_IA32_SYSENTER_EIP 0x176u
-#define MSR_IA32_MISC_ENABLE 0x1a0u
-#define MSR_IA32_PAT 0x277u
-#define MSR_IA32_EFER 0xc0000080u
-#define MSR_IA32_STAR 0xc0000081u
-#define MSR_IA32_LSTAR 0xc0000082u
-#define MSR_IA32_CSTAR 0xc0000083u
-#define MSR_IA32_FMASK 0xc0000084u
-#define MSR_IA32_FS_BASE 0xc0000100u
-#define MSR_IA32_GS_BASE 0xc0000101u
+#define MSR_IA32_TSC		0x10u
+#define MSR_IA32_APIC_BASE	0x1bu
+#define MSR_IA32_SYSENTER_CS	0x174u
+#define MSR_IA32_SYSENTER_ESP	0x175u
+#define MSR_IA32_SYSENTER_EIP	0x176u
+#define MSR_IA32_MISC_ENABLE	0x1a0u
+#define MSR_IA32_PAT		0x277u
+#define MSR_IA32_EFER		0xc0000080u
+#define MSR_IA32_STAR		0xc0000081u
+#define MSR_IA32_LSTAR		0xc0000082u
+#define MSR_IA32_CSTAR		0xc0000083u
+#define MSR_IA32_FMASK		0xc0000084u
+#define MSR_IA32_FS_BASE	0xc0000100u
+#define MSR_IA32_GS_BASE	0xc0000101u
 #define MSR_IA32_KERNEL_GS_BASE 0xc0000102u
-#define MSR_IA32_TSC_AUX 0xc0000103u
+#define MSR_IA32_TSC_AUX	0xc0000103u
 
 /* IA32_EFER bits an Intel processor implements: SCE, LME, LMA, NXE. */
 #define EFER_VALID (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 /* IA32_APIC_BASE: 8 BSP (read-only), 10 x2APIC enable (x2APIC is not
  * advertised, so reserved), 11 global enable, 12..MAXPHYADDR-1 base. */
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_EN (1ull << 11)
+#define APIC_BASE_BSP  (1ull << 8)
+#define APIC_BASE_EN   (1ull << 11)
 #define APIC_BASE_ADDR (((1ull << MMU_MAXPHYADDR) - 1) & ~0xfffull)
 
 /* IA32_MISC_ENABLE bits software may change here: 0 fast strings, 3
@@ -76,23 +76,56 @@ static int pat_valid(uint64_t v)
 static int msr_read(struct cpu *c, uint32_t msr, uint64_t *v)
 {
 	switch (msr) {
-	case MSR_IA32_TSC: *v = x86_tsc(c); break;
-	case MSR_IA32_APIC_BASE: *v = c->apic_base; break;
-	case MSR_IA32_SYSENTER_CS: *v = c->sysenter_cs; break;
-	case MSR_IA32_SYSENTER_ESP: *v = c->sysenter_esp; break;
-	case MSR_IA32_SYSENTER_EIP: *v = c->sysenter_eip; break;
-	case MSR_IA32_MISC_ENABLE: *v = c->misc_enable; break;
-	case MSR_IA32_PAT: *v = c->pat; break;
-	case MSR_IA32_EFER: *v = c->efer; break;
-	case MSR_IA32_STAR: *v = c->star; break;
-	case MSR_IA32_LSTAR: *v = c->lstar; break;
-	case MSR_IA32_CSTAR: *v = c->cstar; break;
-	case MSR_IA32_FMASK: *v = c->sfmask; break;
-	case MSR_IA32_FS_BASE: *v = c->seg[SEG_FS].base; break;
-	case MSR_IA32_GS_BASE: *v = c->seg[SEG_GS].base; break;
-	case MSR_IA32_KERNEL_GS_BASE: *v = c->kernel_gs_base; break;
-	case MSR_IA32_TSC_AUX: *v = c->tsc_aux; break;
-	default: return -1;
+	case MSR_IA32_TSC:
+		*v = x86_tsc(c);
+		break;
+	case MSR_IA32_APIC_BASE:
+		*v = c->apic_base;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		*v = c->sysenter_cs;
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*v = c->sysenter_esp;
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*v = c->sysenter_eip;
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		*v = c->misc_enable;
+		break;
+	case MSR_IA32_PAT:
+		*v = c->pat;
+		break;
+	case MSR_IA32_EFER:
+		*v = c->efer;
+		break;
+	case MSR_IA32_STAR:
+		*v = c->star;
+		break;
+	case MSR_IA32_LSTAR:
+		*v = c->lstar;
+		break;
+	case MSR_IA32_CSTAR:
+		*v = c->cstar;
+		break;
+	case MSR_IA32_FMASK:
+		*v = c->sfmask;
+		break;
+	case MSR_IA32_FS_BASE:
+		*v = c->seg[SEG_FS].base;
+		break;
+	case MSR_IA32_GS_BASE:
+		*v = c->seg[SEG_GS].base;
+		break;
+	case MSR_IA32_KERNEL_GS_BASE:
+		*v = c->kernel_gs_base;
+		break;
+	case MSR_IA32_TSC_AUX:
+		*v = c->tsc_aux;
+		break;
+	default:
+		return -1;
 	}
 	return 0;
 }
@@ -128,7 +161,8 @@ static int msr_write(struct cpu *c, uint32_t msr, uint64_t v)
 		if (v & ~(APIC_BASE_BSP | APIC_BASE_EN | APIC_BASE_ADDR))
 			return -1;
 		/* BSP is read-only: keep the processor's own value. */
-		c->apic_base = (v & ~APIC_BASE_BSP) | (c->apic_base & APIC_BASE_BSP);
+		c->apic_base =
+		    (v & ~APIC_BASE_BSP) | (c->apic_base & APIC_BASE_BSP);
 		return 0;
 	case MSR_IA32_SYSENTER_CS:
 		c->sysenter_cs = v & 0xffff;
@@ -178,12 +212,23 @@ static int msr_write(struct cpu *c, uint32_t msr, uint64_t v)
 	if (!canonical48(v))
 		return -1;
 	switch (msr) {
-	case MSR_IA32_LSTAR: c->lstar = v; return 0;
-	case MSR_IA32_CSTAR: c->cstar = v; return 0;
-	case MSR_IA32_FS_BASE: c->seg[SEG_FS].base = v; return 0;
-	case MSR_IA32_GS_BASE: c->seg[SEG_GS].base = v; return 0;
-	case MSR_IA32_KERNEL_GS_BASE: c->kernel_gs_base = v; return 0;
-	default: return -1;
+	case MSR_IA32_LSTAR:
+		c->lstar = v;
+		return 0;
+	case MSR_IA32_CSTAR:
+		c->cstar = v;
+		return 0;
+	case MSR_IA32_FS_BASE:
+		c->seg[SEG_FS].base = v;
+		return 0;
+	case MSR_IA32_GS_BASE:
+		c->seg[SEG_GS].base = v;
+		return 0;
+	case MSR_IA32_KERNEL_GS_BASE:
+		c->kernel_gs_base = v;
+		return 0;
+	default:
+		return -1;
 	}
 }
 

@@ -114,7 +114,11 @@ static uint64_t bulk(struct cpu *c, const struct insn *i, int kind, int size,
 		else
 			memmove(d, s, k * size);
 		advance(c, i, R_RSI, k * size);
+		/* k element reads through one TLB entry: k hits, as the
+		 * element-by-element path would count them. */
+		mmu_hp_more_hits(&c->mmu, sla, MMU_READ, x86_user(c), k - 1);
 	}
+	mmu_hp_more_hits(&c->mmu, dla, MMU_WRITE, x86_user(c), k - 1);
 	advance(c, i, R_RDI, k * size);
 	return k;
 }

@@ -12,13 +12,13 @@
 /* What a run ended with: enough to check that two runs of one input agree
  * (mmulab is deterministic, DESIGN.md principle 3). */
 struct fuzz_result {
-	int stop;          /* enum cpu_stop */
+	int stop; /* enum cpu_stop */
 	uint64_t icount;
 	uint64_t rip;
 	uint64_t regs[16];
 	uint64_t rflags;
 	uint64_t cr0, cr3, cr4, efer;
-	uint64_t ram_hash;  /* FNV-1a of the first FUZZ_HASH_BYTES of RAM */
+	uint64_t ram_hash; /* FNV-1a of the first FUZZ_HASH_BYTES of RAM */
 };
 
 /* Upper bound on instructions per input. */

@@ -27,32 +27,32 @@
 #include "cpu/x86/system.h"
 #include "devices/debugexit.h"
 
-#define RAM (4u << 20)
-#define PML4 0x1000u
-#define PDPT 0x2000u
-#define PD 0x3000u
-#define GDT 0x4000u
-#define IDT64 0x5000u
-#define IDT32 0x6000u
-#define STUBS 0x7000u /* 16 bytes per vector */
-#define TSS 0x9000u
-#define CODE 0x10000u
-#define DATA 0x20000u
-#define RSP0 0x60000u
-#define STACK 0x70000u
+#define RAM	 (4u << 20)
+#define PML4	 0x1000u
+#define PDPT	 0x2000u
+#define PD	 0x3000u
+#define GDT	 0x4000u
+#define IDT64	 0x5000u
+#define IDT32	 0x6000u
+#define STUBS	 0x7000u /* 16 bytes per vector */
+#define TSS	 0x9000u
+#define CODE	 0x10000u
+#define DATA	 0x20000u
+#define RSP0	 0x60000u
+#define STACK	 0x70000u
 #define CODE_MAX (DATA - CODE)
 
-#define IOMAP_OFF 0x68u
-#define TSS_LIMIT (IOMAP_OFF + 8192u)
+#define IOMAP_OFF	0x68u
+#define TSS_LIMIT	(IOMAP_OFF + 8192u)
 #define FUZZ_HASH_BYTES (1u << 20)
 
-#define SEL_CODE64 0x08
-#define SEL_DATA 0x10
-#define SEL_CODE32 0x18
-#define SEL_UDATA 0x20
+#define SEL_CODE64  0x08
+#define SEL_DATA    0x10
+#define SEL_CODE32  0x18
+#define SEL_UDATA   0x20
 #define SEL_UCODE64 0x28
 #define SEL_UCODE32 0x30
-#define SEL_TSS 0x38
+#define SEL_TSS	    0x38
 
 enum { F_MODE = 3, F_NOIDT = 4, F_IRET = 8, F_IOPL = 16, F_HOLES = 32 };
 
@@ -117,8 +117,8 @@ static void build_tables(struct bus *b, int flags, int wide)
 	put64(b, GDT + 0x20, 0x00cff2000000ffffull); /* data DPL3 */
 	put64(b, GDT + 0x28, 0x0020fa0000000000ull); /* code64 DPL3 */
 	put64(b, GDT + 0x30, 0x00cffa000000ffffull); /* code32 DPL3 */
-	put64(b, GDT + SEL_TSS, (TSS_LIMIT & 0xffff) | ((uint64_t)TSS << 16) |
-					(0x89ull << 40));
+	put64(b, GDT + SEL_TSS,
+	      (TSS_LIMIT & 0xffff) | ((uint64_t)TSS << 16) | (0x89ull << 40));
 
 	for (int v = 0; v < 256; v++) {
 		uint64_t off = STUBS + 16 * v;
@@ -127,7 +127,8 @@ static void build_tables(struct bus *b, int flags, int wide)
 				(0x8eull << 40) | ((off >> 16) << 48);
 		put64(b, IDT32 + 8 * v, lo32);
 		uint64_t lo64 = (off & 0xffff) | ((uint64_t)SEL_CODE64 << 16) |
-				(0x8eull << 40) | (((off >> 16) & 0xffff) << 48);
+				(0x8eull << 40) |
+				(((off >> 16) & 0xffff) << 48);
 		put64(b, IDT64 + 16 * v, lo64);
 		put64(b, IDT64 + 16 * v + 8, off >> 32);
 	}
@@ -146,21 +147,23 @@ static void start_state(struct cpu *c, int flags)
 		cpu_enter_multiboot(c, CODE, 0);
 	else
 		cpu_enter_long_flat(c, PML4);
-	c->gdtr = (struct x86_dtr){ GDT, 0x47 };
+	c->gdtr = (struct x86_dtr){GDT, 0x47};
 	if (flags & F_NOIDT)
-		c->idtr = (struct x86_dtr){ 0, 0 };
+		c->idtr = (struct x86_dtr){0, 0};
 	else if (mode == 2)
-		c->idtr = (struct x86_dtr){ IDT32, 0x7ff };
+		c->idtr = (struct x86_dtr){IDT32, 0x7ff};
 	else
-		c->idtr = (struct x86_dtr){ IDT64, 0xfff };
-	c->tr = (struct x86_seg){ SEL_TSS, TSS, TSS_LIMIT, SEG_ATTR_P | 11 };
+		c->idtr = (struct x86_dtr){IDT64, 0xfff};
+	c->tr = (struct x86_seg){SEL_TSS, TSS, TSS_LIMIT, SEG_ATTR_P | 11};
 	if (mode == 3) {
-		c->seg[SEG_CS] = (struct x86_seg){ SEL_UCODE64 | 3, 0, 0xffffffff,
-			SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_L | SEG_ATTR_G |
-			(3 << SEG_ATTR_DPL_SHIFT) | 0xb };
-		struct x86_seg d = { SEL_UDATA | 3, 0, 0xffffffff,
-			SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G |
-			(3 << SEG_ATTR_DPL_SHIFT) | 3 };
+		c->seg[SEG_CS] = (struct x86_seg){
+		    SEL_UCODE64 | 3, 0, 0xffffffff,
+		    SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_L | SEG_ATTR_G |
+			(3 << SEG_ATTR_DPL_SHIFT) | 0xb};
+		struct x86_seg d = {SEL_UDATA | 3, 0, 0xffffffff,
+				    SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB |
+					SEG_ATTR_G | (3 << SEG_ATTR_DPL_SHIFT) |
+					3};
 		for (int s = 0; s < 6; s++)
 			if (s != SEG_CS)
 				c->seg[s] = d;
@@ -185,7 +188,7 @@ static void start_state(struct cpu *c, int flags)
  * entries into the handler stubs, the rest would teach nothing new.
  */
 #define FUZZ_REPEATS 8
-#define FUZZ_EVENTS 32
+#define FUZZ_EVENTS  32
 
 static int run_bounded(struct cpu *c)
 {

@@ -21,7 +21,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read `path` into buf (at most REPLAY_MAX_INPUT bytes).  Returns the size or -1. */
+/* Read `path` into buf (at most REPLAY_MAX_INPUT bytes).  Returns the size or
+ * -1. */
 static long slurp(const char *path, uint8_t *buf)
 {
 	FILE *f = fopen(path, "rb");
@@ -76,7 +77,8 @@ int main(int argc, char **argv)
 			printf("FAIL fuzz-replay %s: cannot run\n", names[k]);
 			failed++;
 		} else if (n > 0 && memcmp(&a, &b, sizeof(a))) {
-			printf("FAIL fuzz-replay %s: two runs differ\n", names[k]);
+			printf("FAIL fuzz-replay %s: two runs differ\n",
+			       names[k]);
 			failed++;
 		}
 		free(names[k]);

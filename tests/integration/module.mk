@@ -21,3 +21,6 @@ TIERS += "sh tests/integration/smp.sh $(BUILD)"
 # tlbbench.sh: the TLB benchmark kernel with a small N gives the final
 # pointer guests/bench/tlbchain.awk predicts, on mmulab and QEMU alike.
 TIERS += "sh tests/integration/tlbbench.sh $(BUILD)"
+# mmu.sh: the TLB model from the command line: --stats JSON identical with and
+# without the fast path, determinism, --tlb tiny, -d mmu, bad --tlb.
+TIERS += "sh tests/integration/mmu.sh $(BUILD)"

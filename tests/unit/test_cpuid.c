@@ -30,7 +30,7 @@ static uint32_t reg(uint32_t leaf, uint32_t sub, int r)
 START_TEST(vendor_and_max_leaves)
 {
 	uint32_t out[4];
-	char v[13] = { 0 };
+	char v[13] = {0};
 	x86_cpuid(&cpu, 0, 0, out);
 	memcpy(v, &out[EBX], 4);
 	memcpy(v + 4, &out[EDX], 4);
@@ -44,7 +44,8 @@ END_TEST
 START_TEST(signature_and_apic_id)
 {
 	uint32_t a = reg(1, 0, EAX);
-	unsigned family = (a >> 8) & 0xf, model = ((a >> 4) & 0xf) | ((a >> 12) & 0xf0);
+	unsigned family = (a >> 8) & 0xf,
+		 model = ((a >> 4) & 0xf) | ((a >> 12) & 0xf0);
 	ck_assert_uint_eq(family, 6);
 	ck_assert_uint_eq(model, 0x55);
 	ck_assert_uint_eq(reg(1, 0, EBX) >> 24, 3); /* initial APIC ID */
@@ -55,27 +56,38 @@ END_TEST
 START_TEST(leaf1_features)
 {
 	uint32_t d = reg(1, 0, EDX), c = reg(1, 0, ECX);
-	static const int edx_set[] = { 3 /* PSE */, 4 /* TSC */, 5 /* MSR */,
-		6 /* PAE */, 8 /* CX8 */, 13 /* PGE */, 15 /* CMOV */, 16 /* PAT */,
-		19 /* CLFSH */ };
-	static const int edx_clear[] = { 0 /* FPU */, 1 /* VME */, 7 /* MCE */,
-		9 /* APIC */, 11 /* SEP */, 12 /* MTRR */, 14 /* MCA */,
-		17 /* PSE-36 */, 23 /* MMX */, 24 /* FXSR */,
-		25 /* SSE */, 26 /* SSE2 */, 28 /* HTT */ };
-	static const int ecx_set[] = { 13 /* CX16 */, 17 /* PCID */,
-		22 /* MOVBE */, 23 /* POPCNT */ };
-	static const int ecx_clear[] = { 0 /* SSE3 */, 3 /* MONITOR */,
-		9 /* SSSE3 */, 21 /* x2APIC */,
-		26 /* XSAVE */, 27 /* OSXSAVE */, 28 /* AVX */, 30 /* RDRAND */,
-		31 /* hypervisor */ };
+	static const int edx_set[] = {
+	    3 /* PSE */,  4 /* TSC */,	 5 /* MSR */,  6 /* PAE */, 8 /* CX8 */,
+	    13 /* PGE */, 15 /* CMOV */, 16 /* PAT */, 19 /* CLFSH */};
+	static const int edx_clear[] = {0 /* FPU */,
+					1 /* VME */,
+					7 /* MCE */,
+					9 /* APIC */,
+					11 /* SEP */,
+					12 /* MTRR */,
+					14 /* MCA */,
+					17 /* PSE-36 */,
+					23 /* MMX */,
+					24 /* FXSR */,
+					25 /* SSE */,
+					26 /* SSE2 */,
+					28 /* HTT */};
+	static const int ecx_set[] = {13 /* CX16 */, 17 /* PCID */,
+				      22 /* MOVBE */, 23 /* POPCNT */};
+	static const int ecx_clear[] = {
+	    0 /* SSE3 */,    3 /* MONITOR */, 9 /* SSSE3 */,
+	    21 /* x2APIC */, 26 /* XSAVE */,  27 /* OSXSAVE */,
+	    28 /* AVX */,    30 /* RDRAND */, 31 /* hypervisor */};
 	for (unsigned k = 0; k < sizeof(edx_set) / sizeof(*edx_set); k++)
 		ck_assert_msg(d >> edx_set[k] & 1, "EDX bit %d", edx_set[k]);
 	for (unsigned k = 0; k < sizeof(edx_clear) / sizeof(*edx_clear); k++)
-		ck_assert_msg(!(d >> edx_clear[k] & 1), "EDX bit %d", edx_clear[k]);
+		ck_assert_msg(!(d >> edx_clear[k] & 1), "EDX bit %d",
+			      edx_clear[k]);
 	for (unsigned k = 0; k < sizeof(ecx_set) / sizeof(*ecx_set); k++)
 		ck_assert_msg(c >> ecx_set[k] & 1, "ECX bit %d", ecx_set[k]);
 	for (unsigned k = 0; k < sizeof(ecx_clear) / sizeof(*ecx_clear); k++)
-		ck_assert_msg(!(c >> ecx_clear[k] & 1), "ECX bit %d", ecx_clear[k]);
+		ck_assert_msg(!(c >> ecx_clear[k] & 1), "ECX bit %d",
+			      ecx_clear[k]);
 }
 END_TEST
 
@@ -100,8 +112,8 @@ START_TEST(extended_features)
 	ck_assert(d >> 27 & 1); /* RDTSCP */
 	ck_assert(d >> 11 & 1); /* SYSCALL, in 64-bit mode */
 	ck_assert(d >> 26 & 1); /* 1-GByte pages (mmu/walk.c) */
-	ck_assert(c >> 0 & 1); /* LAHF/SAHF in 64-bit mode */
-	ck_assert(c >> 5 & 1); /* LZCNT */
+	ck_assert(c >> 0 & 1);	/* LAHF/SAHF in 64-bit mode */
+	ck_assert(c >> 5 & 1);	/* LZCNT */
 	ck_assert(x86_has_feature_rdtscp(&cpu));
 	cpu.code_bits = 32;
 	ck_assert(!(reg(0x80000001u, 0, EDX) >> 11 & 1));
@@ -113,13 +125,14 @@ START_TEST(address_widths)
 	uint32_t a = reg(0x80000008u, 0, EAX);
 	ck_assert_uint_eq(a & 0xff, MMU_MAXPHYADDR);
 	/* 57 linear-address bits with 5-level paging (CPUID.07H:ECX.LA57). */
-	ck_assert_uint_eq((a >> 8) & 0xff, (reg(7, 0, ECX) >> 16 & 1) ? 57 : 48);
+	ck_assert_uint_eq((a >> 8) & 0xff,
+			  (reg(7, 0, ECX) >> 16 & 1) ? 57 : 48);
 }
 END_TEST
 
 START_TEST(brand_string)
 {
-	char b[49] = { 0 };
+	char b[49] = {0};
 	for (uint32_t l = 0; l < 3; l++) {
 		uint32_t out[4];
 		x86_cpuid(&cpu, 0x80000002u + l, 0, out);
@@ -135,8 +148,8 @@ END_TEST
  * highest basic information leaf is returned." */
 START_TEST(out_of_range_leaves)
 {
-	static const uint32_t leaves[] = { 8, 0x0d, 0x40000000u, 0x80000009u,
-					   0xffffffffu };
+	static const uint32_t leaves[] = {8, 0x0d, 0x40000000u, 0x80000009u,
+					  0xffffffffu};
 	uint32_t top[4], out[4];
 	x86_cpuid(&cpu, 7, 0, top);
 	for (unsigned k = 0; k < sizeof(leaves) / sizeof(*leaves); k++) {
@@ -161,7 +174,7 @@ END_TEST
 /* The instruction: 32-bit register writes clear bits 63:32. */
 START_TEST(instruction_writes_registers)
 {
-	struct insn i = { 0 };
+	struct insn i = {0};
 	cpu.regs[R_RAX] = 0xdead000000000000ull;
 	cpu.regs[R_RBX] = cpu.regs[R_RCX] = cpu.regs[R_RDX] = ~0ull;
 	ck_assert_int_eq(op_cpuid(&cpu, &i), X86_OK);

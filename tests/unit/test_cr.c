@@ -18,54 +18,54 @@
 
 #include "cpu/x86/system.h"
 
-#define RAM (4u << 20)
-#define PML4 0x1000u
-#define PDPT 0x2000u
-#define PD 0x3000u
-#define GDT 0x4000u
-#define IDT64 0x5000u
-#define IDT32 0x6000u
-#define STUBS 0x7000u
-#define TSS 0x8000u /* 0x68 bytes, then the 8 KiB I/O bitmap and 0xff */
-#define CODE 0x10000u
-#define DATA 0x20000u
-#define RSP0 0x60000u
-#define STACK 0x70000u
-#define UCODE 0x210000u /* user pages start at 2 MiB */
+#define RAM    (4u << 20)
+#define PML4   0x1000u
+#define PDPT   0x2000u
+#define PD     0x3000u
+#define GDT    0x4000u
+#define IDT64  0x5000u
+#define IDT32  0x6000u
+#define STUBS  0x7000u
+#define TSS    0x8000u /* 0x68 bytes, then the 8 KiB I/O bitmap and 0xff */
+#define CODE   0x10000u
+#define DATA   0x20000u
+#define RSP0   0x60000u
+#define STACK  0x70000u
+#define UCODE  0x210000u /* user pages start at 2 MiB */
 #define USTACK 0x270000u
 
 #define IOMAP_OFF 0x68u
 #define TSS_LIMIT (IOMAP_OFF + 8192u)
 
-#define SEL_CODE64 0x08
-#define SEL_DATA 0x10
-#define SEL_CODE32 0x18
-#define SEL_UDATA 0x20
+#define SEL_CODE64  0x08
+#define SEL_DATA    0x10
+#define SEL_CODE32  0x18
+#define SEL_UDATA   0x20
 #define SEL_UCODE64 0x28
-#define SEL_TSS 0x38
+#define SEL_TSS	    0x38
 
-#define MSR_EFER 0xc0000080u
+#define MSR_EFER    0xc0000080u
 #define MSR_FS_BASE 0xc0000100u
 #define MSR_TSC_AUX 0xc0000103u
-#define MSR_PAT 0x277u
-#define MSR_TSC 0x10u
+#define MSR_PAT	    0x277u
+#define MSR_TSC	    0x10u
 
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
-#define CR0_TS (1ull << 3)
-#define CR0_MP (1ull << 1)
-#define CR4_DE (1ull << 3)
+#define CR0_NW	(1ull << 29)
+#define CR0_CD	(1ull << 30)
+#define CR0_TS	(1ull << 3)
+#define CR0_MP	(1ull << 1)
+#define CR4_DE	(1ull << 3)
 #define CR4_TSD (1ull << 2)
 
 static struct bus bus;
 static struct cpu cpu;
 
 /* Results of the last run(). */
-static uint64_t code;    /* where its code was: CODE or UCODE */
-static int vec;          /* delivered vector, -1 for none */
-static uint64_t err;     /* its error code, when it has one */
-static uint64_t at;      /* the RIP it reported */
-static int stop_reason;  /* what cpu_run returned */
+static uint64_t code;	/* where its code was: CODE or UCODE */
+static int vec;		/* delivered vector, -1 for none */
+static uint64_t err;	/* its error code, when it has one */
+static uint64_t at;	/* the RIP it reported */
+static int stop_reason; /* what cpu_run returned */
 
 static void put64(uint64_t pa, uint64_t v)
 {
@@ -92,8 +92,8 @@ static void gate64(int v, uint64_t off)
 static void gate32(int v, uint32_t off)
 {
 	put64(IDT32 + 8 * v, (off & 0xffff) | ((uint64_t)SEL_CODE32 << 16) |
-				     (0x8eull << 40) |
-				     ((uint64_t)(off >> 16) << 48));
+				 (0x8eull << 40) |
+				 ((uint64_t)(off >> 16) << 48));
 }
 
 /* Port 0x80-0x83: reads give 0x5a + n-th read; writes are recorded. */
@@ -125,8 +125,10 @@ static void setup(void)
 {
 	ck_assert_int_eq(bus_init(&bus, RAM), 0);
 	ck_assert_int_eq(cpu_init(&cpu, &bus, 0), 0);
-	ck_assert_int_eq(bus_register_pio(&bus, 0x80, 4, NULL, dev_read, dev_write), 0);
-	ck_assert_int_eq(bus_register_pio(&bus, 0xf4, 1, NULL, NULL, exit_write), 0);
+	ck_assert_int_eq(
+	    bus_register_pio(&bus, 0x80, 4, NULL, dev_read, dev_write), 0);
+	ck_assert_int_eq(
+	    bus_register_pio(&bus, 0xf4, 1, NULL, NULL, exit_write), 0);
 	reads = nwritten = 0;
 
 	/* Identity map of the first GiB with writable 2 MiB pages: the
@@ -143,8 +145,8 @@ static void setup(void)
 	put64(GDT + 0x18, 0x00cf9a000000ffffull);
 	put64(GDT + 0x20, 0x00cff2000000ffffull);
 	put64(GDT + 0x28, 0x0020fa0000000000ull);
-	put64(GDT + SEL_TSS, (TSS_LIMIT & 0xffff) | ((uint64_t)TSS << 16) |
-				     (0x89ull << 40));
+	put64(GDT + SEL_TSS,
+	      (TSS_LIMIT & 0xffff) | ((uint64_t)TSS << 16) | (0x89ull << 40));
 
 	for (int v = 0; v < 256; v++) {
 		uint8_t *s = bus.ram + STUBS + 4 * v;
@@ -172,9 +174,9 @@ static void teardown(void)
 
 static void tables(uint64_t idt, uint16_t idt_limit)
 {
-	cpu.gdtr = (struct x86_dtr){ GDT, 0x47 };
-	cpu.idtr = (struct x86_dtr){ idt, idt_limit };
-	cpu.tr = (struct x86_seg){ SEL_TSS, TSS, TSS_LIMIT, SEG_ATTR_P | 11 };
+	cpu.gdtr = (struct x86_dtr){GDT, 0x47};
+	cpu.idtr = (struct x86_dtr){idt, idt_limit};
+	cpu.tr = (struct x86_seg){SEL_TSS, TSS, TSS_LIMIT, SEG_ATTR_P | 11};
 }
 
 /* 64-bit mode, CPL 0, paging on. */
@@ -195,20 +197,21 @@ static void prot32(void)
 static void compat(void)
 {
 	cpu.seg[SEG_CS].sel = SEL_CODE32;
-	cpu.seg[SEG_CS].attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB |
-			       SEG_ATTR_G | 0xb;
+	cpu.seg[SEG_CS].attr =
+	    SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G | 0xb;
 	x86_update_mode(&cpu);
 }
 
 /* From 64-bit mode at CPL 0 to 64-bit mode at CPL 3. */
 static void user(void)
 {
-	cpu.seg[SEG_CS] = (struct x86_seg){ SEL_UCODE64 | 3, 0, 0xffffffff,
-		SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_L | SEG_ATTR_G |
-		(3 << SEG_ATTR_DPL_SHIFT) | 0xb };
-	struct x86_seg d = { SEL_UDATA | 3, 0, 0xffffffff,
-		SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G |
-		(3 << SEG_ATTR_DPL_SHIFT) | 3 };
+	cpu.seg[SEG_CS] =
+	    (struct x86_seg){SEL_UCODE64 | 3, 0, 0xffffffff,
+			     SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_L | SEG_ATTR_G |
+				 (3 << SEG_ATTR_DPL_SHIFT) | 0xb};
+	struct x86_seg d = {SEL_UDATA | 3, 0, 0xffffffff,
+			    SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G |
+				(3 << SEG_ATTR_DPL_SHIFT) | 3};
 	cpu.seg[SEG_SS] = cpu.seg[SEG_DS] = cpu.seg[SEG_ES] = d;
 	cpu.cpl = 3;
 	x86_update_mode(&cpu);
@@ -363,15 +366,27 @@ START_TEST(cr4_reserved_and_unadvertised_bits)
 {
 	/* LA57 exists but cannot change in IA-32e mode; PCIDE, SMEP and
 	 * SMAP are valid (see cr4_mmu_features). */
-	static const int bits[] = { 0 /* VME */, 1 /* PVI */, 6 /* MCE */,
-		9 /* OSFXSR */, 10, 11 /* UMIP */, 12 /* LA57 */, 13 /* VMXE */,
-		15, 16 /* FSGSBASE */, 18 /* OSXSAVE */, 22 /* PKE */, 32, 63 };
+	static const int bits[] = {0 /* VME */,
+				   1 /* PVI */,
+				   6 /* MCE */,
+				   9 /* OSFXSR */,
+				   10,
+				   11 /* UMIP */,
+				   12 /* LA57 */,
+				   13 /* VMXE */,
+				   15,
+				   16 /* FSGSBASE */,
+				   18 /* OSXSAVE */,
+				   22 /* PKE */,
+				   32,
+				   63};
 	long_mode();
 	for (unsigned k = 0; k < sizeof(bits) / sizeof(*bits); k++) {
 		uint64_t old = cpu.cr4;
 		cpu.regs[R_RAX] = old | (1ull << bits[k]);
 		RUN("\x0f\x22\xe0\xf4"); /* mov cr4, rax */
-		ck_assert_msg(vec == EXC_GP, "CR4 bit %d: vector %d", bits[k], vec);
+		ck_assert_msg(vec == EXC_GP, "CR4 bit %d: vector %d", bits[k],
+			      vec);
 		ck_assert_uint_eq(cpu.cr4, old);
 	}
 }
@@ -447,7 +462,8 @@ START_TEST(cr8_reserved_bits)
 	expect_gp();
 	cpu.regs[R_RAX] = 9;
 	cpu.regs[R_RBX] = ~0ull;
-	RUN("\x44\x0f\x22\xc0\x44\x0f\x20\xc3\xf4"); /* mov cr8,rax; mov rbx,cr8 */
+	RUN("\x44\x0f\x22\xc0\x44\x0f\x20\xc3\xf4"); /* mov cr8,rax; mov rbx,cr8
+						      */
 	expect_none();
 	ck_assert_uint_eq(cpu.regs[R_RBX], 9);
 }

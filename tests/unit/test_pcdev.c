@@ -129,7 +129,8 @@ START_TEST(fwcfg_items)
 		sig[i] = (char)in8(0x511);
 	ck_assert_str_eq(sig, "QEMU");
 	bus_pio_write(&bus, 0x510, 2, 5);
-	ck_assert_uint_eq(in8(0x511) | in8(0x511) << 8, 6);
+	uint8_t lo = in8(0x511), hi = in8(0x511);
+	ck_assert_uint_eq(lo | hi << 8, 6);
 }
 END_TEST
 
