@@ -31,7 +31,7 @@ enum {
 /* Writable bits of each LVT (SDM figure 10-8): vector, delivery mode,
  * polarity, trigger mode, mask, timer mode. */
 static const uint32_t lvt_writable[LVT_N] = {
-	[LVT_CMCI] = 0x107ff, [LVT_TIMER] = 0x600ff, [LVT_THERMAL] = 0x107ff,
+	[LVT_CMCI] = 0x107ff, [LVT_TIMER] = 0x700ff, [LVT_THERMAL] = 0x107ff,
 	[LVT_PERF] = 0x107ff, [LVT_LINT0] = 0x1a7ff, [LVT_LINT1] = 0x1a7ff,
 	[LVT_ERROR] = 0x100ff,
 };
@@ -172,7 +172,7 @@ static void apic_reset(struct lapic *l)
 	l->timer.when = VTIMER_OFF;
 }
 
-/* One APIC takes a message (SDM §10.6.1 table 10-? "delivery mode"). */
+/* One APIC takes a message, by delivery mode (SDM §10.6.1, ICR bits 10:8). */
 static void accept(struct lapic *l, int mode, uint8_t vector, int level_trig)
 {
 	switch (mode) {
@@ -403,7 +403,9 @@ void apic_write(struct lapic *l, uint32_t off, uint32_t val)
 		l->dfr = val | 0x0fffffffu;
 		break;
 	case REG_SVR:
-		l->svr = val & 0x13ff;
+		/* Vector, APIC enable, focus checking; bit 12 (EOI
+		 * broadcast suppression) is reserved: version bit 24 is 0. */
+		l->svr = val & 0x3ff;
 		if (!(val & SVR_ENABLE))
 			for (int i = 0; i < LVT_N; i++)
 				l->lvt[i] |= LVT_MASKED;

@@ -31,8 +31,8 @@ void bda_build(struct bus *b, int serial)
 		put16(bda + 0x00, 0x3f8);
 	put16(bda + 0x08, 0x378);
 	put16(bda + 0x0e, 0x9fc0);
-	/* Equipment: bits 11:9 serial ports, bits 5:4 80x25 colour, bit 2,
-	 * bit 1 math coprocessor, bit 0 ... as SeaBIOS reports (4027H). */
+	/* Equipment word: what SeaBIOS reports without a serial port (4027H),
+	 * plus the serial port count in bits 11:9. */
 	put16(bda + 0x10, (uint16_t)(0x4027 | (serial ? 1u << 9 : 0)));
 	put16(bda + 0x13, 639);
 	bda[0x49] = 3;

@@ -47,7 +47,7 @@ guests: $(GUEST_IMAGES)
 # benchmark kernel and the QEMU ratio, then ns per access of the TLB-bound
 # pointer chase (tlbbench).
 BENCH_ITERS ?= 24
-TLBBENCH_ACCESSES ?= 16777216
+TLBBENCH_ACCESSES ?= 8388608
 bench: $(BUILD)/mmulab $(BUILD)/guests/bench/bench.elf $(BUILD)/guests/bench/tlbbench.elf
 	@sh guests/bench/bench.sh $(BUILD) $(BENCH_ITERS)
 	@sh guests/bench/tlbbench.sh $(BUILD) $(TLBBENCH_ACCESSES)

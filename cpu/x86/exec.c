@@ -257,8 +257,10 @@ static int deliver_pending(struct cpu *c)
 	return X86_STOP;
 }
 
-/* Does this instruction end a block?  Control transfers, and the system
- * instructions that may change the mode, paging or the code itself.
+/* Does this instruction end a block?  Unconditional control transfers, and
+ * the system instructions that may change the mode, paging or the code
+ * itself.  Conditional branches do not: when not taken, execution goes on
+ * in the same block (a taken one leaves it, as any branch does).
  * (Correctness does not depend on it: the loop also leaves a block when
  * RIP does not fall through, when the mode changes or when the page is
  * written; this only keeps blocks from running past a branch.) */
@@ -266,12 +268,12 @@ static int ends_block(const struct insn *i)
 {
 	uint8_t op = i->opcode;
 	if (i->map == 0)
-		return (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xeb) ||
+		return (op >= 0xe8 && op <= 0xeb) ||
 		       op == 0xc2 || op == 0xc3 || (op >= 0xca && op <= 0xcf) ||
 		       op == 0x9a || op == 0xf1 || op == 0xf4 || op == 0xff ||
 		       op == 0x9d || op == 0x8e || op == 0x17 || op == 0xfb;
 	if (i->map == 1)
-		return (op >= 0x80 && op <= 0x8f) || op <= 0x09 ||
+		return op <= 0x09 ||
 		       op == 0x0b || (op >= 0x20 && op <= 0x23) || op == 0x30 ||
 		       op == 0x34 || op == 0x35 || op == 0xb2;
 	return 0;
@@ -474,7 +476,8 @@ int cpu_run(struct cpu *c, uint64_t budget)
 	while (done < budget) {
 		if (bus->stop)
 			return CPU_STOP_BUS;
-		if (__builtin_expect(c->irq_hint | c->nmi_pending | c->halted, 0)) {
+		if (__builtin_expect(c->nmi_pending | c->halted |
+				     (c->irq_hint & (int)(c->rflags >> 9)), 0)) {
 			int shadow = c->intr_shadow;
 			int irc = accept_interrupt(c);
 			if (irc == X86_STOP)

@@ -23,8 +23,9 @@
  * with rand() the Park–Miller "minimal standard" generator
  *     x <- x * 48271 mod (2^31 - 1), seed TLB_SEED,
  * chosen because a host script can redo it exactly in double-precision
- * arithmetic (tests/integration/tlbbench.sh checks the final pointer
- * against such a model).  A random cycle means consecutive accesses land
+ * arithmetic: guests/bench/tlbchain.awk does, and the test tier
+ * (tests/integration/tlbbench.sh) and `make bench` check the final pointer
+ * against it.  A random cycle means consecutive accesses land
  * in unrelated TLB sets, and a page comes back only after all 8191 others:
  * far more than the 64 + 1536 entries of the default L1 dTLB and STLB.
  *

@@ -77,6 +77,16 @@ if [ -f "$SMP" ]; then
 	else
 		fail determinism "$(diff "$T/d1.stats" "$T/d2.stats" | head -4 | tr '\n' '|')"
 	fi
+	# Waiting in HLT for the APIC timer and the PIT jumps virtual time.
+	if grep -q "ticks, [1-9][0-9]* jumps;" "$T/d1.stats"; then pass time-jumps; else
+		fail time-jumps "no jump in: $(grep 'virtual time' "$T/d1.stats")"; fi
+	# Timers are relative to --ips: the same transcript at 1 and 4000
+	# virtual MIPS.
+	for ips in 1000000 4000000000; do
+		mmulab_run "$T/i$ips" -smp 3 --ips $ips "$SMP"
+		sed "s/^# cpus: 1\$/# cpus: 3/" guests/tests/smp.expect >"$T/want3"
+		same "ips-$ips" "$T/want3" "$T/i$ips"
+	done
 else
 	skip smp "$SMP not built"
 fi

@@ -155,6 +155,13 @@ START_TEST(timer_one_shot_and_periodic)
 	ck_assert_uint_eq(apic_timer_current(l), 750);
 	apic_write(l, 0x380, 0); /* stops it */
 	ck_assert_uint_eq(vclock_next(&clk), VTIMER_OFF);
+	/* Masked (LVT bit 16): it counts and expires, but interrupts not. */
+	l->irr[0x41 >> 5] = 0;
+	apic_write(l, 0x320, 0x41 | (1u << 16));
+	ck_assert_uint_eq(apic_read(l, 0x320), 0x10041);
+	apic_write(l, 0x380, 10);
+	ck_assert_int_eq(vclock_fire_due(&clk, 100000), 1);
+	ck_assert(!irr(0, 0x41));
 }
 END_TEST
 
