@@ -18,6 +18,9 @@ int bus_init(struct bus *b, uint64_t ram_size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -1;
+	/* Guest RAM is touched page by page at random (page tables, TLB-bound
+	 * guests): huge host pages spare the host's own TLB.  Advice only. */
+	(void)madvise(p, ram_size, MADV_HUGEPAGE);
 	uint64_t frames = ram_size >> 12;
 	b->page_gen = calloc(frames ? frames : 1, sizeof(*b->page_gen));
 	b->page_code = calloc(frames ? frames : 1, 1);
@@ -99,9 +102,13 @@ void bus_pio_write(struct bus *b, uint16_t port, int size, uint32_t val)
 uint64_t bus_phys_read(struct bus *b, uint64_t pa, int size)
 {
 	if (pa < b->ram_size && b->ram_size - pa >= (uint64_t)size) {
-		uint64_t v = 0;
-		memcpy(&v, b->ram + pa, size);
-		return v;
+		const uint8_t *p = b->ram + pa;
+		switch (size) {
+		case 1: return *p;
+		case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+		case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+		default: { uint64_t v; memcpy(&v, p, 8); return v; }
+		}
 	}
 	struct bus_mmio *m = find_mmio(b, pa);
 	if (m && m->read)
@@ -112,8 +119,14 @@ uint64_t bus_phys_read(struct bus *b, uint64_t pa, int size)
 void bus_phys_write(struct bus *b, uint64_t pa, int size, uint64_t val)
 {
 	if (pa < b->ram_size && b->ram_size - pa >= (uint64_t)size) {
+		uint8_t *p = b->ram + pa;
 		bus_note_write(b, pa >> 12);
-		memcpy(b->ram + pa, &val, size);
+		switch (size) {
+		case 1: *p = (uint8_t)val; break;
+		case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
+		case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
+		default: memcpy(p, &val, 8); break;
+		}
 		return;
 	}
 	struct bus_mmio *m = find_mmio(b, pa);

@@ -51,7 +51,8 @@ const char tlb_help[] =
 	"                      optional ,ARRAY=ENTRIES:WAYS items; ARRAY is one\n"
 	"                      of itlb4k itlb2m dtlb4k dtlb2m dtlb1g stlb stlb1g\n"
 	"                      (TLBs) pml5 pml4 pdpt pd (paging-structure\n"
-	"                      caches); 0 entries removes an array.\n"
+	"                      caches); 0 entries removes an array; entries /\n"
+	"                      ways must be a power of two (the sets).\n"
 	"                      e.g. --tlb tiny,stlb=0:0  --tlb skylake,pd=0:0\n";
 
 const char *tlb_array_name(int a)
@@ -105,10 +106,12 @@ int tlb_parse_geometry(const char *spec, struct tlb_geometry *g, char *err,
 		snprintf(item, sizeof(item), "%.*s", (int)len, p);
 		const char *val = eq ? strchr(item, '=') + 1 : "";
 		if (a < 0 || sscanf(val, "%u:%u%c", &entries, &ways, &tail) != 2 ||
-		    (entries && (!ways || entries % ways)) || entries > 65536) {
+		    (entries && (!ways || entries % ways ||
+				 ((entries / ways) & (entries / ways - 1)))) ||
+		    entries > 65536) {
 			snprintf(err, errlen,
 				 "--tlb: bad item '%s' (ARRAY=ENTRIES:WAYS, "
-				 "ENTRIES a multiple of WAYS)", item);
+				 "ENTRIES / WAYS a power of two)", item);
 			return -1;
 		}
 		g->entries[a] = (int)entries;
@@ -127,13 +130,16 @@ int tlb_init(struct tlb *t, const struct tlb_geometry *g)
 			continue;
 		arr->ways = g->ways[a];
 		arr->sets = g->entries[a] / g->ways[a];
+		arr->set_mask = (uint64_t)arr->sets - 1;
 		arr->e = calloc((size_t)g->entries[a], sizeof(*arr->e));
 		if (!arr->e) {
 			tlb_free(t);
 			return -1;
 		}
-		for (int i = 0; i < g->entries[a]; i++)
+		for (int i = 0; i < g->entries[a]; i++) {
 			arr->e[i].array = (uint8_t)a;
+			arr->e[i].key = TLB_NOKEY;
+		}
 	}
 	return 0;
 }

@@ -37,6 +37,8 @@ enum tlb_cause {
 };
 
 struct tlb_entry {
+	uint64_t key;   /* vpn << 6 | shift while valid, TLB_NOKEY when not:
+			 * lookups compare this one word */
 	uint64_t vpn;   /* linear address >> page shift (or level shift) */
 	uint64_t pa;    /* page frame base, or next paging structure (PSC) */
 	uint64_t lru;   /* stamp of last use; smallest is evicted */
@@ -49,6 +51,9 @@ struct tlb_entry {
 	uint8_t array;  /* enum tlb_array_id */
 };
 
+#define TLB_NOKEY (~0ull)
+#define TLB_KEY(vpn, shift) ((vpn) << 6 | (uint64_t)(shift))
+
 struct tlb_array_stats {
 	uint64_t hits, misses, fills, evictions;
 	uint64_t inval[INV_NCAUSES];
@@ -56,6 +61,8 @@ struct tlb_array_stats {
 
 struct tlb_array {
 	int sets, ways; /* sets * ways entries; 0 ways: absent */
+	uint64_t set_mask; /* sets - 1 (sets is a power of two) */
+	int nvalid;     /* valid entries: lookups skip an empty array */
 	struct tlb_entry *e;
 	struct tlb_array_stats st;
 };
@@ -74,7 +81,8 @@ struct tlb {
 /* Fill `g` from a --tlb specification: a preset name ("skylake", the
  * default, or "tiny"), optionally followed by ",ARRAY=ENTRIES:WAYS" items
  * (ARRAY: itlb4k itlb2m dtlb4k dtlb2m dtlb1g stlb stlb1g pml5 pml4 pdpt pd;
- * ENTRIES 0 removes the array).  Returns 0, or -1 with a message in `err`. */
+ * ENTRIES 0 removes the array; ENTRIES / WAYS must be a power of two).
+ * Returns 0, or -1 with a message in `err`. */
 int tlb_parse_geometry(const char *spec, struct tlb_geometry *g, char *err,
 		       int errlen);
 

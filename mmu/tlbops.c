@@ -14,20 +14,19 @@
 static struct tlb_entry *set_base(struct mmu *m, int a, uint64_t vpn)
 {
 	struct tlb_array *arr = &m->tlb.a[a];
-	return &arr->e[(vpn % (uint64_t)arr->sets) * (uint64_t)arr->ways];
+	return &arr->e[(vpn & arr->set_mask) * (uint64_t)arr->ways];
 }
 
 struct tlb_entry *tlb_find(struct mmu *m, int a, uint64_t la, int shift,
 			   uint16_t pcid)
 {
 	struct tlb_array *arr = &m->tlb.a[a];
-	if (!arr->ways)
+	if (!arr->nvalid)
 		return NULL;
-	uint64_t vpn = la >> shift;
+	uint64_t vpn = la >> shift, key = TLB_KEY(vpn, shift);
 	struct tlb_entry *e = set_base(m, a, vpn);
 	for (int w = 0; w < arr->ways; w++, e++)
-		if (e->valid && e->vpn == vpn && e->shift == shift &&
-		    (e->global || e->pcid == pcid))
+		if (e->key == key && (e->global || e->pcid == pcid))
 			return e;
 	return NULL;
 }
@@ -90,6 +89,8 @@ void tlb_kill(struct mmu *m, struct tlb_entry *e, int cause)
 	if (is_l1(e->array))
 		hp_drop_entry(m, e);
 	e->valid = 0;
+	e->key = TLB_NOKEY;
+	m->tlb.a[e->array].nvalid--;
 }
 
 struct tlb_entry *tlb_alloc(struct mmu *m, int a, uint64_t la, int shift,
@@ -112,7 +113,9 @@ struct tlb_entry *tlb_alloc(struct mmu *m, int a, uint64_t la, int shift,
 	if (victim->valid)
 		tlb_kill(m, victim, TLB_EVICTED);
 	victim->valid = 1;
+	arr->nvalid++;
 	victim->vpn = vpn;
+	victim->key = TLB_KEY(vpn, shift);
 	victim->shift = (uint8_t)shift;
 	victim->pcid = pcid;
 	victim->lru = ++m->tlb.stamp;
@@ -140,7 +143,7 @@ void mmu_inval(struct mmu *m, int pcid, int globals, int la_valid, uint64_t la,
 	for (int a = 0; a < TLB_NARRAYS; a++) {
 		struct tlb_array *arr = &m->tlb.a[a];
 		int n = arr->sets * arr->ways;
-		if (is_psc(a) && !psc)
+		if ((is_psc(a) && !psc) || !arr->nvalid)
 			continue;
 		for (int i = 0; i < n; i++) {
 			struct tlb_entry *e = &arr->e[i];
