@@ -81,6 +81,7 @@ enum cpu_stop {
 	CPU_STOP_BUS,          /* a device asked to stop (bus->stop) */
 	CPU_STOP_HALT,         /* HLT executed */
 	CPU_STOP_TRIPLE_FAULT, /* shutdown: details in cpu->shutdown_msg */
+	CPU_STOP_YIELD,        /* PAUSE, or an IPI sent: the turn ends early */
 };
 
 struct insn_cache; /* decoded-instruction cache, private to cpu/x86 */
@@ -147,6 +148,10 @@ struct cpu {
 	volatile int irq_hint;
 	volatile int nmi_pending;
 	int wait_for_sipi; /* after INIT: only a Start-up IPI wakes it */
+	/* Give up the rest of the turn (PAUSE; the APIC sets it, with
+	 * block_break, after this CPU sent an IPI), so spin-waits on other
+	 * CPUs cost little and stay deterministic. */
+	int yield;
 
 	uint64_t icount;  /* instructions retired */
 	uint64_t rip_history[CPU_HISTORY];

@@ -459,6 +459,10 @@ static int stop_reason(struct cpu *c)
 {
 	if (c->shutdown_msg[0])
 		return CPU_STOP_TRIPLE_FAULT;
+	if (c->yield) {
+		c->yield = 0;
+		return CPU_STOP_YIELD;
+	}
 	if (c->halted)
 		return CPU_STOP_HALT;
 	if (c->bus->stop)
@@ -476,6 +480,10 @@ int cpu_run(struct cpu *c, uint64_t budget)
 	while (done < budget) {
 		if (bus->stop)
 			return CPU_STOP_BUS;
+		if (__builtin_expect(c->yield, 0)) {
+			c->yield = 0;
+			return CPU_STOP_YIELD;
+		}
 		if (__builtin_expect(c->nmi_pending | c->halted |
 				     (c->irq_hint & (int)(c->rflags >> 9)), 0)) {
 			int shadow = c->intr_shadow;

@@ -13,9 +13,12 @@ int op_nop_Ev(struct cpu *c, const struct insn *i)
 	return X86_OK;
 }
 
+/* F3 90: PAUSE — a spin-wait hint: the vCPU gives up the rest of its
+ * turn, so the CPU it waits for gets to run. */
 int op_pause(struct cpu *c, const struct insn *i)
 {
-	return X86_OK;
+	c->yield = 1;
+	return X86_STOP;
 }
 
 int op_ud2(struct cpu *c, const struct insn *i)

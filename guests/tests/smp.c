@@ -485,7 +485,19 @@ int kmain(struct multiboot_info *mbi)
 	apic_wr(APIC_LVT_TIMER, (1u << 17) | VEC_TIMER);
 	apic_wr(APIC_TICR, 20000);
 	sleep_for(&timer_hits, 3);
-	CHECK_EQ(timer_hits, 3, "periodic timer fired three times, then masked");
+	/* SDM vol. 3 §10.5.1: masking the LVT entry stops new timer
+	 * interrupts, but one period may have ended while the third handler
+	 * ran, its interrupt already accepted into IRR: 3 or 4 in all, and
+	 * none after that (QEMU, on real time, sometimes gets 4). */
+	__asm__ volatile("sti");
+	for (int k = 0; k < 2000; k++)
+		pause();
+	uint32_t settled = timer_hits;
+	for (int k = 0; k < 2000; k++)
+		pause();
+	__asm__ volatile("cli");
+	CHECK(settled >= 3 && settled <= 4 && timer_hits == settled,
+	      "periodic timer fired three times, then masked");
 
 	/* The PIT through IOAPIC pin 2 (the MADT's IRQ 0 override): channel
 	 * 0 in mode 2 at about 1 kHz, edge-triggered, fixed, to the BSP. */

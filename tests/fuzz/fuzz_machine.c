@@ -196,6 +196,8 @@ static int run_bounded(struct cpu *c)
 	for (int n = 0; n < FUZZ_BUDGET; n++) {
 		uint64_t rip = c->rip, icount = c->icount;
 		int stop = cpu_run(c, 1);
+		if (stop == CPU_STOP_YIELD)
+			continue; /* PAUSE or an IPI ended the turn */
 		if (stop != CPU_STOP_BUDGET)
 			return stop;
 		if (c->rip == rip && c->icount != icount &&
