@@ -1,6 +1,6 @@
 /*
  * cpu/x86/bitops.c — single-bit and bit-scan instructions: BT BTS BTR BTC
- * (register and immediate offsets), BSF BSR, POPCNT, LZCNT, TZCNT and
+ * (register and immediate offsets), BSF BSR, POPCNT, LZCNT and
  * BSWAP (SDM vol. 2).
  *
  * With a register offset and a memory operand BT* address a bit string
@@ -97,31 +97,19 @@ int op_popcnt_Gv_Ev(struct cpu *c, const struct insn *i)
 	return X86_OK;
 }
 
-/* LZCNT/TZCNT: CF = (source == 0), ZF = (result == 0). */
-static int zcnt(struct cpu *c, const struct insn *i, int leading)
+/* LZCNT (F3 0F BD, CPUID.80000001H:ECX.ABM): CF = (source == 0),
+ * ZF = (result == 0).  TZCNT (F3 0F BC) belongs to BMI1, which mmulab does
+ * not advertise: without it the encoding is REP BSF and runs as BSF, as on
+ * the processors the SDM describes. */
+int op_lzcnt_Gv_Ev(struct cpu *c, const struct insn *i)
 {
 	uint64_t v;
 	int bits = i->opsize * 8, r;
 	TRY(x86_E_read(c, i, i->opsize, &v));
-	if (!v)
-		r = bits;
-	else if (leading)
-		r = __builtin_clzll(v) - (64 - bits);
-	else
-		r = __builtin_ctzll(v);
+	r = v ? __builtin_clzll(v) - (64 - bits) : bits;
 	x86_reg_set(c, i, i->reg, i->opsize, r);
 	x86_flags_put(c, FL_CF | FL_ZF, (v ? 0 : FL_CF) | (r ? 0 : FL_ZF));
 	return X86_OK;
-}
-
-int op_lzcnt_Gv_Ev(struct cpu *c, const struct insn *i)
-{
-	return zcnt(c, i, 1);
-}
-
-int op_tzcnt_Gv_Ev(struct cpu *c, const struct insn *i)
-{
-	return zcnt(c, i, 0);
 }
 
 /* BSWAP r32/r64; with a 16-bit operand the result is undefined and

@@ -15,7 +15,7 @@
 #include "cpu/x86/handlers.h"
 #include "cpu/x86/operand.h"
 
-#define STR_CHUNK 65536
+#define STR_CHUNK 1024
 
 enum { S_MOVS, S_CMPS, S_STOS, S_LODS, S_SCAS };
 

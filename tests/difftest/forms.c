@@ -313,7 +313,6 @@ static const struct spec specs[] = {
 	{"btc_Ev_Ib", 0, 1, 0xba, 7, 1, 0, SV, RM, BTU, 0},
 	{"bsf_Gv_Ev", 0, 1, 0xbc, -1, 0, 0, SV, RM, CF | OF | SF | AF | PF, SP_BSF},
 	{"bsr_Gv_Ev", 0, 1, 0xbd, -1, 0, 0, SV, RM, CF | OF | SF | AF | PF, SP_BSF},
-	{"tzcnt_Gv_Ev", 0xf3, 1, 0xbc, -1, 0, 0, SV, RM, OF | SF | AF | PF, 0},
 	{"lzcnt_Gv_Ev", 0xf3, 1, 0xbd, -1, 0, 0, SV, RM, OF | SF | AF | PF, 0},
 	{"popcnt_Gv_Ev", 0xf3, 1, 0xb8, -1, 0, 0, SV, RM, 0, 0},
 	{"mov_Eb_Gb", 0, 0, 0x88, -1, 0, 0, S8, RM, 0, 0},
