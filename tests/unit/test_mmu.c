@@ -206,6 +206,72 @@ START_TEST(test_paging_32bit_pse)
 }
 END_TEST
 
+START_TEST(test_paging_pae)
+{
+	uint64_t pa;
+	struct mmu_fault f;
+	/* PAE (§4.4): CR3[31:5] -> 4 PDPTEs (registers loaded at MOV to CR3),
+	 * VA[31:30] picks one, then PDE VA[29:21], PTE VA[20:12]. */
+	wr(0x9000 + 8 * 1, 0xa000 | PTE_P);
+	wr(0xa000 + 8 * 0, 0xb000 | PTE_P | PTE_W);
+	wr(0xb000 + 8 * 5, 0x105000 | PTE_P | PTE_W | PTE_NX);
+	wr(0xa000 + 8 * 1, 0x200000 | PTE_P | PTE_PS); /* 2 MiB page */
+	struct mmu_ctl c = { .cr0 = CR0_PE | CR0_PG, .cr3 = 0x9000,
+			     .cr4 = CR4_PAE, .efer = EFER_NXE };
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x40005123, MMU_READ, &pa, &f), 0);
+	ck_assert_uint_eq(pa, 0x105123);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x40212345, MMU_READ, &pa, &f), 0);
+	ck_assert_uint_eq(pa, 0x212345);
+	/* A on the PDE and PTE used; PDPTEs are registers: no A written */
+	ck_assert(rd(0xa000) & PTE_A);
+	ck_assert(rd(0xb000 + 40) & PTE_A);
+	ck_assert(!(rd(0x9000 + 8) & PTE_A));
+	/* NX in PAE paging with NXE: fetch faults with I/D set */
+	ck_assert_int_eq(mmu_translate(&mmu, 0x40005000, MMU_EXEC, &pa, &f), -1);
+	ck_assert_uint_eq(f.error, PF_ERR_P | PF_ERR_I);
+	/* PDPTE 0 not present: P=0 fault */
+	ck_assert_int_eq(mmu_translate(&mmu, 0x00001000, MMU_READ, &pa, &f), -1);
+	ck_assert_uint_eq(f.error, 0);
+	/* a PDPTE with a reserved bit (bit 1) makes MOV to CR3 fail (#GP) */
+	wr(0x9800 + 8 * 2, 0xa000 | PTE_P | PTE_W);
+	ck_assert_int_eq(mmu_write_cr3(&mmu, 0x9800), -1);
+	ck_assert_uint_eq(mmu.ctl.cr3, 0x9000);
+	/* the registers, not memory, are used until the next MOV to CR3 */
+	wr(0x9000 + 8 * 1, 0);
+	mmu_invlpg(&mmu, 0x40005000);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x40005123, MMU_READ, &pa, &f), 0);
+	ck_assert_int_eq(mmu_write_cr3(&mmu, 0x9000), 0);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x40005123, MMU_READ, &pa, &f), -1);
+}
+END_TEST
+
+START_TEST(test_paging_5level)
+{
+	uint64_t pa;
+	struct mmu_fault f;
+	/* 5-level paging (§4.5): PML5E VA[56:48], then PML4E, PDPTE (here a
+	 * 1 GiB page). */
+	uint64_t va = (1ull << 48) | 0x123456;
+	wr(0xc000 + 8 * 1, 0xd000 | PTE_P | PTE_W);
+	wr(0xd000, 0xe000 | PTE_P | PTE_W);
+	wr(0xe000, 0x40000000 | PTE_P | PTE_W | PTE_PS);
+	struct mmu_ctl c = { .cr0 = CR0_PE | CR0_PG, .cr3 = 0xc000,
+			     .cr4 = CR4_PAE | CR4_LA57,
+			     .efer = EFER_LME | EFER_LMA };
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, va, MMU_WRITE, &pa, &f), 0);
+	ck_assert_uint_eq(pa, 0x40123456);
+	ck_assert(rd(0xc008) & PTE_A);
+	ck_assert(rd(0xe000) & PTE_D);
+	/* with LA57=0 the same tables give a 4-level walk from CR3: VA bit 48
+	 * is not an index bit then, PML4E 0 = 0xc000's entry 0: not present */
+	c.cr4 = CR4_PAE;
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x123456, MMU_READ, &pa, &f), -1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mmu");
@@ -219,6 +285,8 @@ static Suite *suite(void)
 	tcase_add_test(t, test_reserved_bits);
 	tcase_add_test(t, test_host_pointer_cache);
 	tcase_add_test(t, test_paging_32bit_pse);
+	tcase_add_test(t, test_paging_pae);
+	tcase_add_test(t, test_paging_5level);
 	suite_add_tcase(s, t);
 	return s;
 }
