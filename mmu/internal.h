@@ -21,6 +21,7 @@ struct walk_result {
 	int shift;      /* 12, 21, 22 or 30 */
 	int rw, us, nx; /* combined over the levels (nx only with NXE) */
 	int dirty;      /* D set in the leaf (after this walk) */
+	int pkey;       /* protection key of the leaf (0 outside IA-32e) */
 	int global;     /* G in the leaf */
 };
 
@@ -34,6 +35,11 @@ int mmu_walk(struct mmu *m, const struct walk *w, struct walk_result *r,
 /* The permission rules of §4.6 on combined rights; 1 if allowed. */
 int mmu_allowed(const struct mmu_ctl *c, const struct walk *w, int rw, int us,
 		int nx);
+
+/* Protection keys (§4.6.2): 1 if PKRU forbids this data access to a
+ * user-mode address with key `pkey` (the fault then has PF_ERR_PK). */
+int mmu_pk_denied(const struct mmu_ctl *c, const struct walk *w, int us,
+		  int pkey);
 
 /* #PF error code for access `w` with the P bit `p` (and RSVD if asked). */
 uint32_t mmu_pf_error(const struct mmu *m, const struct walk *w, uint32_t base);

@@ -37,6 +37,7 @@
 #define CR4_PCIDE (1ull << 17)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
+#define CR4_PKE (1ull << 22)
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
@@ -81,6 +82,7 @@ struct mmu_ctl {
 	uint64_t cr0, cr3, cr4, efer;
 	int cpl; /* 0..3 */
 	int ac;  /* EFLAGS.AC */
+	uint32_t pkru; /* protection-key rights: AD = bit 2k, WD = bit 2k+1 */
 };
 
 /* A translation failure: vector 14 (#PF) with error code and CR2 value. */

@@ -48,6 +48,7 @@ struct tlb_entry {
 	uint8_t global; /* G=1 in the leaf and CR4.PGE=1 when filled */
 	uint8_t rw, us, nx; /* combined rights over the levels used */
 	uint8_t dirty;  /* D was set in the leaf when filled */
+	uint8_t pkey;   /* protection key (leaf bits 62:59, IA-32e paging) */
 	uint8_t array;  /* enum tlb_array_id */
 };
 

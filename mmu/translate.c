@@ -136,7 +136,8 @@ void mmu_set_ctl(struct mmu *m, const struct mmu_ctl *ctl)
 	}
 	/* The host-pointer cache holds results of permission checks. */
 	if (o.cr3 != ctl->cr3 || (d0 & (CR0_WP | CR0_PG)) ||
-	    (d4 & (CR4_SMEP | CR4_SMAP | CR4_PCIDE)) ||
+	    (d4 & (CR4_SMEP | CR4_SMAP | CR4_PCIDE | CR4_PKE)) ||
+	    o.pkru != ctl->pkru ||
 	    ((o.efer ^ ctl->efer) & EFER_NXE) ||
 	    (o.ac != ctl->ac && (ctl->cr4 & CR4_SMAP)))
 		mmu_hp_clear(m);
@@ -231,6 +232,7 @@ static struct tlb_entry *fill(struct mmu *m, int a, uint64_t la, int shift,
 	e->us = src->us;
 	e->nx = src->nx;
 	e->dirty = src->dirty;
+	e->pkey = src->pkey;
 	e->global = src->global;
 	filled(m, e);
 	return e;
@@ -283,9 +285,10 @@ int mmu_translate(struct mmu *m, uint64_t la, int access, uint64_t *pa,
 	struct tlb_entry *use = e ? e : s;
 	if (use) {
 		hit(m, use);
-		if (!mmu_allowed(c, &w, use->rw, use->us, use->nx)) {
+		int pk = mmu_pk_denied(c, &w, use->us, use->pkey);
+		if (!mmu_allowed(c, &w, use->rw, use->us, use->nx) || pk) {
 			f->vector = 14;
-			f->error = mmu_pf_error(m, &w, PF_ERR_P);
+			f->error = mmu_pf_error(m, &w, PF_ERR_P | (pk ? PF_ERR_PK : 0));
 			f->addr = la;
 			goto pf;
 		}
@@ -310,7 +313,7 @@ int mmu_translate(struct mmu *m, uint64_t la, int access, uint64_t *pa,
 	struct tlb_entry t = {
 		.pa = r.page, .shift = (uint8_t)r.shift,
 		.rw = (uint8_t)r.rw, .us = (uint8_t)r.us, .nx = (uint8_t)r.nx,
-		.dirty = (uint8_t)r.dirty,
+		.dirty = (uint8_t)r.dirty, .pkey = (uint8_t)r.pkey,
 		.global = (uint8_t)(r.global && (c->cr4 & CR4_PGE)),
 	};
 	fill(m, r.shift == 30 ? TLB_STLB_1G : TLB_STLB, la, r.shift, pcid,

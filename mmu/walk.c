@@ -59,6 +59,23 @@ int mmu_allowed(const struct mmu_ctl *c, const struct walk *w, int rw, int us,
 	return 1;
 }
 
+int mmu_pk_denied(const struct mmu_ctl *c, const struct walk *w, int us,
+		  int pkey)
+{
+	/* §4.6.2: with CR4.PKE=1 in IA-32e paging, a data access to a
+	 * user-mode address (U/S=1 at every level) is checked against PKRU:
+	 * AD forbids any data access; WD forbids writes by user-mode
+	 * accesses, and by supervisor ones when CR0.WP=1.  Fetches are not
+	 * checked. */
+	if (!(c->cr4 & CR4_PKE) || !(c->efer & EFER_LMA) || !us ||
+	    w->kind == MMU_EXEC)
+		return 0;
+	uint32_t ad = (c->pkru >> (2 * pkey)) & 1, wd = (c->pkru >> (2 * pkey + 1)) & 1;
+	if (ad)
+		return 1;
+	return w->kind == MMU_WRITE && wd && (w->user || (c->cr0 & CR0_WP));
+}
+
 uint32_t mmu_pf_error(const struct mmu *m, const struct walk *w, uint32_t err)
 {
 	const struct mmu_ctl *c = &m->ctl;
@@ -178,8 +195,10 @@ static int leaf(struct cursor *k, struct walk_result *r, uint64_t epa,
 		struct mmu_fault *f)
 {
 	struct mmu *m = k->m;
-	if (!mmu_allowed(&m->ctl, k->w, k->rw, k->us, k->nx))
-		return fault(m, k->w, PF_ERR_P, f);
+	int pkey = (m->ctl.efer & EFER_LMA) ? (int)((e >> 59) & 15) : 0;
+	int pk = mmu_pk_denied(&m->ctl, k->w, k->us, pkey);
+	if (!mmu_allowed(&m->ctl, k->w, k->rw, k->us, k->nx) || pk)
+		return fault(m, k->w, PF_ERR_P | (pk ? PF_ERR_PK : 0), f);
 	uint64_t bits = PTE_A | (k->w->kind == MMU_WRITE ? PTE_D : 0);
 	set_bits(k, epa, e, bits, wide, level);
 	r->page = base;
@@ -188,6 +207,7 @@ static int leaf(struct cursor *k, struct walk_result *r, uint64_t epa,
 	r->us = k->us;
 	r->nx = k->nx;
 	r->dirty = k->w->kind == MMU_WRITE || (e & PTE_D);
+	r->pkey = pkey;
 	r->global = (e & PTE_G) != 0;
 	return 0;
 }

@@ -122,6 +122,7 @@ struct cpu {
 	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint64_t apic_base, tsc_aux, pat, misc_enable;
+	uint32_t pkru; /* protection-key rights (RDPKRU/WRPKRU) */
 	uint64_t tsc_offset;
 
 	int cpl;

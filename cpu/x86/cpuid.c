@@ -90,6 +90,8 @@ static const uint32_t leaf1_ecx = CPUID_1_ECX_CX16 | CPUID_1_ECX_MOVBE |
 #define CPUID_7_EBX_INVPCID (1u << 10)
 #define CPUID_7_EBX_SMAP    (1u << 20)
 #define CPUID_7_ECX_LA57    (1u << 16)
+#define CPUID_7_ECX_PKU     (1u << 3)
+#define CPUID_7_ECX_OSPKE   (1u << 4) /* reflects CR4.PKE */
 
 static const char brand[48] = "mmulab x86-64 instruction-level emulator";
 
@@ -133,13 +135,15 @@ static void basic_leaf(const struct cpu *c, uint32_t leaf, uint32_t sub,
 		out[0] = 1;
 		break;
 	case 7:
-		/* Subleaf 0: EAX = max subleaf (0); SMEP, INVPCID, SMAP and
-		 * LA57; no FSGSBASE, BMI1, ERMS, UMIP, PKU yet. */
+		/* Subleaf 0: EAX = max subleaf (0); SMEP, INVPCID, SMAP, LA57
+		 * and PKU (OSPKE when CR4.PKE=1); no FSGSBASE, BMI1, ERMS, UMIP. */
 		if (sub == 0)
 			set4(out, 0,
 			     CPUID_7_EBX_SMEP | CPUID_7_EBX_INVPCID |
 				 CPUID_7_EBX_SMAP,
-			     CPUID_7_ECX_LA57, 0);
+			     CPUID_7_ECX_LA57 | CPUID_7_ECX_PKU |
+				 ((c->cr4 & CR4_PKE) ? CPUID_7_ECX_OSPKE : 0),
+			     0);
 		break;
 	default:
 		/* 3..6: serial number, cache parameters, MONITOR, power

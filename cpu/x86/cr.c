@@ -44,11 +44,11 @@
 #define CR4_PCE (1ull << 8)
 #endif
 /* The CR4 bits mmulab accepts: TSD (TSC), DE (DE), PSE, PAE, PGE, PCE
- * (architectural since P6, no CPUID bit), LA57, PCIDE, SMEP, SMAP (the
+ * (architectural since P6, no CPUID bit), LA57, PCIDE, SMEP, SMAP, PKE (the
  * MMU's features, advertised in CPUID). */
 #define CR4_VALID                                                              \
 	(CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | CR4_LA57 | \
-	 CR4_PCIDE | CR4_SMEP | CR4_SMAP)
+	 CR4_PCIDE | CR4_SMEP | CR4_SMAP | CR4_PKE)
 
 /* CR3 bits 63:MAXPHYADDR are reserved in IA-32e mode (SDM vol. 3 §4.5,
  * table 4-12), bit 63 included while CR4.PCIDE = 0. */
@@ -418,4 +418,29 @@ int op_wbinvd(struct cpu *c, const struct insn *i)
 {
 	(void)i;
 	return need_cpl0(c);
+}
+
+/* RDPKRU / WRPKRU (0F 01 EE / EF): read or write PKRU, at any CPL
+ * (SDM vol. 2: #UD if CR4.PKE=0; #GP(0) if ECX, or for WRPKRU EDX, is not
+ * zero).  EDX:EAX = PKRU on read. */
+int op_rdpkru(struct cpu *c, const struct insn *i)
+{
+	if (!(c->cr4 & CR4_PKE))
+		return x86_raise(c, EXC_UD);
+	if ((uint32_t)c->regs[R_RCX])
+		return gp0(c);
+	c->regs[R_RAX] = c->pkru;
+	c->regs[R_RDX] = 0;
+	return X86_OK;
+}
+
+int op_wrpkru(struct cpu *c, const struct insn *i)
+{
+	if (!(c->cr4 & CR4_PKE))
+		return x86_raise(c, EXC_UD);
+	if ((uint32_t)c->regs[R_RCX] || (uint32_t)c->regs[R_RDX])
+		return gp0(c);
+	c->pkru = (uint32_t)c->regs[R_RAX];
+	cpu_sync_mmu(c);
+	return X86_OK;
 }

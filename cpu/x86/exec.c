@@ -74,6 +74,7 @@ void cpu_sync_mmu(struct cpu *c)
 		.efer = c->efer,
 		.cpl = c->cpl,
 		.ac = !!(c->rflags & FL_AC),
+		.pkru = c->pkru,
 	};
 	mmu_set_ctl(&c->mmu, &ctl);
 	c->block_break = 1;
@@ -129,6 +130,7 @@ void cpu_reset(struct cpu *c)
 	c->dr[6] = 0xffff0ff0;
 	c->dr[7] = 0x400;
 	c->pat = 0x0007040600070406ull;
+	c->pkru = 0;
 	c->apic_base = 0xfee00000ull | (1u << 11) | (c->id == 0 ? 1u << 8 : 0);
 	c->cpl = 0;
 	c->exc_vector = -1;

@@ -92,13 +92,14 @@ START_TEST(leaf1_features)
 END_TEST
 
 /* Leaf 7 subleaf 0 (SDM vol. 2 "CPUID", table 3-8): the MMU's features,
- * EBX SMEP (bit 7), INVPCID (10), SMAP (20) and ECX LA57 (16); no FSGSBASE
- * (EBX 0), BMI1 (3), ERMS (9), PKU (ECX 3) or anything in EDX. */
+ * EBX SMEP (bit 7), INVPCID (10), SMAP (20) and ECX LA57 (16), PKU (3);
+ * OSPKE (ECX 4) only with CR4.PKE; no FSGSBASE (EBX 0), BMI1 (3), ERMS (9)
+ * or anything in EDX. */
 START_TEST(leaf7_mmu_features)
 {
 	ck_assert_uint_eq(reg(7, 0, EAX), 0);
 	ck_assert_uint_eq(reg(7, 0, EBX), (1u << 7) | (1u << 10) | (1u << 20));
-	ck_assert_uint_eq(reg(7, 0, ECX), 1u << 16);
+	ck_assert_uint_eq(reg(7, 0, ECX), (1u << 16) | (1u << 3)); /* LA57, PKU */
 	ck_assert_uint_eq(reg(7, 0, EDX), 0);
 	ck_assert_uint_eq(reg(7, 1, EBX), 0); /* subleaf 1: nothing */
 }

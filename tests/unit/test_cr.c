@@ -377,7 +377,6 @@ START_TEST(cr4_reserved_and_unadvertised_bits)
 				   15,
 				   16 /* FSGSBASE */,
 				   18 /* OSXSAVE */,
-				   22 /* PKE */,
 				   32,
 				   63};
 	long_mode();

@@ -272,6 +272,52 @@ START_TEST(test_paging_5level)
 }
 END_TEST
 
+START_TEST(test_protection_keys)
+{
+	uint64_t pa;
+	struct mmu_fault f;
+	/* §4.6.2: key 3 on the user page 0x400000 (PTE bits 62:59). */
+	wr(PT, 0x100000 | PTE_P | PTE_W | PTE_U | (3ull << 59));
+	struct mmu_ctl c = mmu.ctl;
+	c.cr4 |= CR4_PKE;
+	c.cpl = 3;
+	c.pkru = 1u << (2 * 3); /* AD3: no data access */
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400000, MMU_READ, &pa, &f), -1);
+	ck_assert_uint_eq(f.error, PF_ERR_P | PF_ERR_U | PF_ERR_PK);
+	/* fetches are not checked against PKRU */
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400000, MMU_EXEC, &pa, &f), 0);
+	/* WD3: reads fine, user writes fault with W|PK */
+	c.pkru = 2u << (2 * 3);
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400000, MMU_READ, &pa, &f), 0);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400000, MMU_WRITE, &pa, &f), -1);
+	ck_assert_uint_eq(f.error, PF_ERR_P | PF_ERR_W | PF_ERR_U | PF_ERR_PK);
+	/* supervisor writes to the user page: blocked by WD only with WP=1 */
+	c.cpl = 0;
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400000, MMU_WRITE, &pa, &f), -1);
+	ck_assert_uint_eq(f.error, PF_ERR_P | PF_ERR_W | PF_ERR_PK);
+	c.cr0 &= ~CR0_WP;
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400000, MMU_WRITE, &pa, &f), 0);
+	/* another key is unaffected; and with CR4.PKE=0 nothing is checked */
+	c.cr0 |= CR0_WP;
+	c.pkru = 3u << (2 * 5);
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400008, MMU_WRITE, &pa, &f), 0);
+	c.pkru = ~0u;
+	c.cr4 &= ~CR4_PKE;
+	mmu_set_ctl(&mmu, &c);
+	ck_assert_int_eq(mmu_translate(&mmu, 0x400010, MMU_WRITE, &pa, &f), 0);
+	/* supervisor pages are never subject to keys */
+	c.cr4 |= CR4_PKE;
+	mmu_set_ctl(&mmu, &c);
+	wr(PT + 8 * 6, 0x106000 | PTE_P | PTE_W | (3ull << 59));
+	ck_assert_int_eq(mmu_translate(&mmu, 0x406000, MMU_WRITE, &pa, &f), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mmu");
@@ -287,6 +333,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_paging_32bit_pse);
 	tcase_add_test(t, test_paging_pae);
 	tcase_add_test(t, test_paging_5level);
+	tcase_add_test(t, test_protection_keys);
 	suite_add_tcase(s, t);
 	return s;
 }
