@@ -26,7 +26,9 @@ endif
 CFLAGS  += $(SAN_FLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SAN_FLAGS)
 
-# Host libraries are found through pkg-config once the packages are present.
+# Host libraries are found through pkg-config once the packages are present:
+# variables that use these stay recursive (=), so they are expanded when a
+# recipe runs, after mk/deps.sh has installed the packages.
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 

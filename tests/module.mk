@@ -1,7 +1,7 @@
 # tests: host-side test programs and the tier list `make test` runs.
 # Each tier is one shell command printing PASS/FAIL/SKIP lines (tests/run.sh).
-CHECK_CFLAGS := $(call pc_cflags,check)
-CHECK_LIBS   := $(call pc_libs,check)
+CHECK_CFLAGS = $(call pc_cflags,check)
+CHECK_LIBS   = $(call pc_libs,check)
 
 # Unit tests: one check program per tests/unit/test_*.c.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
