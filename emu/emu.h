@@ -30,6 +30,7 @@
 #include "devices/uart16550.h"
 #include "devices/apic.h"
 #include "devices/ata.h"
+#include "devices/ownership.h"
 #include "devices/fwcfg.h"
 #include "devices/ioapic.h"
 #include "devices/pcmisc.h"
@@ -163,6 +164,7 @@ struct machine {
 	struct fwcfg fwcfg;
 	struct ata ata;
 	struct pcmisc pcmisc;
+	struct ownership ownership; /* the guest OS's frame-ownership reports */
 	FILE *log; /* -D file, or NULL */
 	int status; /* exit status once machine_run returned */
 };

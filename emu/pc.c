@@ -83,7 +83,8 @@ int pc_init(struct machine *m, char *err, size_t errlen)
 	    rtc_init(&m->rtc, b, &m->clock, o->ram_size, m->ncpus) != 0 ||
 	    fwcfg_init(&m->fwcfg, b, o->ram_size, m->ncpus) != 0 ||
 	    ata_init(&m->ata, b) != 0 ||
-	    pcmisc_init(&m->pcmisc, b) != 0) {
+	    pcmisc_init(&m->pcmisc, b) != 0 ||
+	    ownership_init(&m->ownership, b, o->ram_size) != 0) {
 		snprintf(err, errlen, "too many devices for the bus");
 		return -1;
 	}
@@ -114,6 +115,7 @@ int pc_init(struct machine *m, char *err, size_t errlen)
 void pc_free(struct machine *m)
 {
 	ata_free(&m->ata);
+	ownership_free(&m->ownership);
 	if (m->log) {
 		dev_log_open(0, NULL);
 		fclose(m->log);
@@ -137,4 +139,13 @@ void pc_report_stats(struct machine *m)
 			      (unsigned long long)l->timer_fires);
 	}
 	report_msg(m, "stats: %s", line);
+	if (m->ownership.reports) {
+		uint64_t k[OWN_NR_KINDS];
+		ownership_count(&m->ownership, k);
+		report_msg(m, "stats: frames by the guest's ownership reports: free %llu kernel %llu "
+			   "slab %llu pgtable %llu anon %llu file %llu zero %llu reserved %llu",
+			   (unsigned long long)k[0], (unsigned long long)k[1], (unsigned long long)k[2],
+			   (unsigned long long)k[3], (unsigned long long)k[4], (unsigned long long)k[5],
+			   (unsigned long long)k[6], (unsigned long long)k[7]);
+	}
 }

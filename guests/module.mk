@@ -51,3 +51,5 @@ TLBBENCH_ACCESSES ?= 8388608
 bench: $(BUILD)/mmulab $(BUILD)/guests/bench/bench.elf $(BUILD)/guests/bench/tlbbench.elf
 	@sh guests/bench/bench.sh $(BUILD) $(BENCH_ITERS)
 	@sh guests/bench/tlbbench.sh $(BUILD) $(TLBBENCH_ACCESSES)
+include guests/os/user.mk
+include guests/os/module.mk

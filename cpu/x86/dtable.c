@@ -103,7 +103,10 @@ static int load_system(struct cpu *c, const struct insn *i, int tss)
 		 (tss ? (type == 9 || (type == 1 && !c->long_mode)) : type == 2);
 	if (!ok)
 		return x86_raise_err(c, EXC_GP, sel & 0xfffc);
-	if (c->long_mode && ((d[1] >> 8) & 0x1f))
+	/* SDM vol. 3 figure 8-4: the upper half's type field is bits 12:8
+	 * of its second dword (bits 44:40 of d[1]) and must be 0; its first
+	 * dword is base 63:32. */
+	if (c->long_mode && ((d[1] >> 40) & 0x1f))
 		return x86_raise_err(c, EXC_GP, sel & 0xfffc);
 	if (!((d[0] >> 47) & 1))
 		return x86_raise_err(c, EXC_NP, sel & 0xfffc);

@@ -24,3 +24,5 @@ TIERS += "sh tests/integration/tlbbench.sh $(BUILD)"
 # mmu.sh: the TLB model from the command line: --stats JSON identical with and
 # without the fast path, determinism, --tlb tiny, -d mmu, bad --tlb.
 TIERS += "sh tests/integration/mmu.sh $(BUILD)"
+TIERS += "sh tests/integration/osuser.sh $(BUILD)"
+TIERS += "sh tests/integration/os.sh $(BUILD)"

@@ -24,6 +24,13 @@
 #include "guests/os/mm/page_alloc.c"
 #include "guests/os/mm/slab.c"
 
+/* Hot-loop assertion: check's ck_assert records each passing point (a write per call). */
+#define REQUIRE(cond, ...)                         \
+	do {                                       \
+		if (!(cond))                       \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
 #define NPAGES 16384ul	/* 64 MiB: ZONE_DMA 0-16 MiB, ZONE_DMA32 16-64 MiB */
 
 unsigned long page_offset_base;
@@ -56,7 +63,7 @@ void panic(const char *fmt, ...)
 
 void ownership_report(unsigned long pfn, unsigned long nr, enum page_kind kind, pid_t pid)
 {
-	ck_assert_uint_le(pfn + nr, NPAGES);
+	REQUIRE(pfn + nr <= NPAGES, "report past the end: pfn %lu nr %lu", pfn, nr);
 	memset(reported_kind + pfn, kind, nr);
 	reports++;
 }
@@ -115,7 +122,7 @@ static void check_buddyinfo(bool (*is_free)(unsigned long))
 		for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += MAX_ORDER_NR_PAGES)
 			count_blocks(pfn, MAX_PAGE_ORDER, is_free, want);
 		for (int o = 0; o < NR_PAGE_ORDERS; o++)
-			ck_assert_msg(zone->free_area[o].nr_free == want[o], "zone %s order %d: %lu free, want %lu",
+			REQUIRE(zone->free_area[o].nr_free == want[o], "zone %s order %d: %lu free, want %lu",
 				      zone->name, o, zone->free_area[o].nr_free, want[o]);
 	}
 	ck_assert_int_eq(check_free_areas(), 0);
@@ -127,7 +134,8 @@ START_TEST(test_boot_blocks)
 	ck_assert_uint_eq(nr_free_pages(), (1000 - 256) + (16000 - 1003));
 	ck_assert_uint_eq(contig_page_data.node_zones[ZONE_DMA].managed_pages, 4096 - 256 - 3);
 	for (unsigned long pfn = 0; pfn < NPAGES; pfn++)
-		ck_assert_int_eq(reported_kind[pfn], boot_free(pfn) ? PAGE_KIND_FREE : PAGE_KIND_RESERVED);
+		REQUIRE(reported_kind[pfn] == (boot_free(pfn) ? PAGE_KIND_FREE : PAGE_KIND_RESERVED),
+			"pfn %lu reported as kind %d", pfn, reported_kind[pfn]);
 }
 END_TEST
 
@@ -229,7 +237,7 @@ static void verify(const void *p, size_t n, unsigned long tag)
 	const unsigned long *w = p;
 
 	for (size_t i = 0; i < n / sizeof(long); i += 64)
-		ck_assert_msg(w[i] == (tag ^ i), "block tagged %lu was overwritten", tag);
+		REQUIRE(w[i] == (tag ^ i), "block tagged %lu was overwritten", tag);
 }
 
 START_TEST(test_random_million)
@@ -255,9 +263,8 @@ START_TEST(test_random_million)
 				failures++;
 				continue;
 			}
-			if (gfp & __GFP_DMA)
-				ck_assert_uint_lt(page_to_pfn(b->page), 4096);
-			ck_assert_uint_eq(page_to_pfn(b->page) % (1ul << order), 0);
+			REQUIRE(!(gfp & __GFP_DMA) || page_to_pfn(b->page) < 4096, "__GFP_DMA block above 16 MiB");
+			REQUIRE(page_to_pfn(b->page) % (1ul << order) == 0, "block of order %u misaligned", order);
 			b->order = order;
 			b->tag = op;
 			fill(page_address(b->page), PAGE_SIZE << order, op);
@@ -273,7 +280,8 @@ START_TEST(test_random_million)
 	ck_assert_uint_eq(nr_free_pages(), total);
 	check_buddyinfo(boot_free);
 	for (unsigned long pfn = 0; pfn < NPAGES; pfn++)
-		ck_assert_int_eq(reported_kind[pfn], boot_free(pfn) ? PAGE_KIND_FREE : PAGE_KIND_RESERVED);
+		REQUIRE(reported_kind[pfn] == (boot_free(pfn) ? PAGE_KIND_FREE : PAGE_KIND_RESERVED),
+			"pfn %lu reported as kind %d", pfn, reported_kind[pfn]);
 	(void)failures;
 }
 END_TEST
@@ -296,10 +304,10 @@ static void verify_bytes(const void *p, size_t n, unsigned long tag)
 	const unsigned char *c = p;
 
 	for (size_t i = 0; i < n && i < 64; i++)
-		ck_assert_uint_eq(c[i], tag & 0xff);
+		REQUIRE(c[i] == (tag & 0xff), "object tagged %lu was overwritten", tag);
 	if (n >= 128)
 		for (size_t i = n - 64; i < n; i++)
-			ck_assert_uint_eq(c[i], tag & 0xff);
+			REQUIRE(c[i] == (tag & 0xff), "object tagged %lu was overwritten", tag);
 }
 
 START_TEST(test_kmalloc_million)
@@ -316,7 +324,7 @@ START_TEST(test_kmalloc_million)
 
 		if (o->p) {
 			verify_bytes(o->p, o->size, o->tag);
-			ck_assert_uint_ge(ksize(o->p), o->size);
+			REQUIRE(ksize(o->p) >= o->size, "ksize %zu < %zu", ksize(o->p), o->size);
 			kfree(o->p);
 			o->p = NULL;
 		} else {
@@ -324,7 +332,7 @@ START_TEST(test_kmalloc_million)
 			size_t size = random() % 16 == 0 ? 1 + random() % 65536 : 1 + random() % 8192;
 
 			o->p = kmalloc(size, random() % 4 ? GFP_KERNEL : __GFP_ZERO);
-			ck_assert_ptr_nonnull(o->p);
+			REQUIRE(o->p, "kmalloc(%zu) failed", size);
 			o->size = size;
 			o->tag = op;
 			fill_bytes(o->p, size, op);
@@ -379,12 +387,12 @@ START_TEST(test_cache_ctor_zero_and_kinds)
 
 	unsigned char *z = kzalloc(3000, GFP_KERNEL);
 	for (int i = 0; i < 3000; i++)
-		ck_assert_uint_eq(z[i], 0);
+		REQUIRE(z[i] == 0, "kzalloc byte %d not zero", i);
 	memset(z, 0xff, 3000);
 	kfree(z);
 	z = kzalloc(3000, GFP_KERNEL);
 	for (int i = 0; i < 3000; i++)
-		ck_assert_uint_eq(z[i], 0);
+		REQUIRE(z[i] == 0, "kzalloc byte %d not zero", i);
 	kfree(z);
 	ck_assert_uint_eq(nr_free_pages(), free_before);
 }

@@ -1,0 +1,41 @@
+/*
+ * serial.c — the console: COM1, a 16550 UART at port 0x3f8, 115200 8N1,
+ * FIFOs on.  A byte goes out once the line status register says the
+ * transmit holding register is empty (LSR bit 5); the wait is bounded so
+ * that a UART without a status register cannot hang the kernel.
+ */
+#include "asm.h"
+#include "console.h"
+
+#define COM1 0x3f8
+#define UART_TX 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_LSR_THRE 0x20
+
+void serial_init(void)
+{
+	outb(COM1 + UART_IER, 0x00);
+	outb(COM1 + UART_LCR, 0x80);	/* DLAB: divisor latch */
+	outb(COM1 + 0, 0x01);		/* 115200 / 1 */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + UART_LCR, 0x03);	/* 8N1 */
+	outb(COM1 + UART_FCR, 0x07);
+	outb(COM1 + UART_MCR, 0x03);
+}
+
+void serial_putc(char c)
+{
+	for (int i = 0; i < 100000 && !(inb(COM1 + UART_LSR) & UART_LSR_THRE); i++)
+		;
+	outb(COM1 + UART_TX, (u8)c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
+}

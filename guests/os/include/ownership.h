@@ -1,0 +1,33 @@
+/*
+ * ownership.h — the frame-ownership channel: the kernel tells mmulab what
+ * each physical frame is for and which process it is charged to, so that
+ * the visualiser can colour the frame map with the guest's own view.  The
+ * port protocol is defined in devices/ownership.h (mmulab's side); this is
+ * the kernel's side of it.  The channel only ever writes: on QEMU the ports
+ * are unclaimed, the writes vanish, and nothing in the kernel depends on
+ * them.
+ */
+#ifndef OS_OWNERSHIP_H
+#define OS_OWNERSHIP_H
+
+#include "types.h"
+
+/* What a frame is for; the numbers are the port protocol's. */
+enum page_kind {
+	PAGE_KIND_FREE = 0,
+	PAGE_KIND_KERNEL = 1,	/* image, boot allocations, kernel pages */
+	PAGE_KIND_SLAB = 2,
+	PAGE_KIND_PGTABLE = 3,
+	PAGE_KIND_ANON = 4,
+	PAGE_KIND_FILE = 5,
+	PAGE_KIND_ZERO = 6,	/* the shared zero page */
+	PAGE_KIND_RESERVED = 7,	/* firmware, holes, never allocatable */
+	NR_PAGE_KINDS
+};
+
+/* Reports frames pfn..pfn+nr-1 as `kind`, charged to `pid` (0: kernel). */
+void ownership_report(unsigned long pfn, unsigned long nr, enum page_kind kind, pid_t pid);
+/* Reports the name of process `pid` (a command name, at most 15 bytes). */
+void ownership_report_comm(pid_t pid, const char *comm);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * percpu.h — data each CPU has its own copy of.  A CPU finds its copy
+ * through the GS base register (MSR_GS_BASE, set by cpu_init()): the first
+ * word of struct pcpu points to itself, so this_cpu() is one load from
+ * %gs:0.  Only CPU 0 runs for now; NR_CPUS copies exist for the others.
+ */
+#ifndef OS_PERCPU_H
+#define OS_PERCPU_H
+
+#include "types.h"
+
+#define NR_CPUS 64
+
+struct tss_struct {
+	u32 reserved0;
+	u64 sp0, sp1, sp2;	/* stacks for entries from ring 3 (sp0) */
+	u64 reserved1;
+	u64 ist[7];		/* interrupt stack table: IST1 for #DF */
+	u64 reserved2;
+	u16 reserved3, io_bitmap_base;
+} __attribute__((packed));
+
+struct pcpu {
+	struct pcpu *self;	/* %gs:0 */
+	int cpu;		/* smp_processor_id() */
+	u64 gdt[10] __attribute__((aligned(16)));
+	struct tss_struct tss __attribute__((aligned(16)));
+};
+
+extern struct pcpu cpu_data[NR_CPUS];
+
+static inline struct pcpu *this_cpu(void)
+{
+	struct pcpu *p;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+static inline int smp_processor_id(void)
+{
+	return this_cpu()->cpu;
+}
+
+/* arch/x86/cpu.c: GDT, TSS, GS base of CPU `cpu`; call on that CPU. */
+void cpu_init(int cpu);
+
+#endif

@@ -1,0 +1,36 @@
+# guests/os: the guest OS kernel (see guests/os/README.md).
+# The host unit test of its allocators compiles mm/page_alloc.c and
+# mm/slab.c into tests/unit/test_buddy.c with OS_HOST_TEST.
+$(BUILD)/tests/unit/test_buddy: private CFLAGS += -Iguests/os/include
+$(BUILD)/tests/unit/test_buddy: guests/os/mm/page_alloc.c guests/os/mm/slab.c
+
+# The kernel: every .c and .S under arch/, mm/ and kernel/, linked by
+# kernel.ld into kernel.elf64 (symbols, for gdb), then flattened into
+# kernel.bin, the image to boot (-kernel): its Multiboot header carries the
+# load addresses, so no ELF32 container is needed.
+OS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-ffreestanding -nostdlib -nostdinc -fno-builtin -mno-red-zone \
+	-mgeneral-regs-only -mcmodel=kernel -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-strict-aliasing -Iguests/os/include -MMD -MP
+ifeq ($(CI),true)
+OS_CFLAGS += -Werror
+endif
+OS_SRCS := $(wildcard guests/os/arch/x86/*.c guests/os/arch/x86/*.S \
+	guests/os/mm/*.c guests/os/kernel/*.c)
+OS_OBJS := $(patsubst guests/os/%,$(BUILD)/guests/os/k/%.o,$(OS_SRCS))
+OS_KERNEL := $(BUILD)/guests/os/kernel.bin
+
+$(OS_OBJS): $(BUILD)/guests/os/k/%.o: guests/os/%
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(OS_CFLAGS) -c $< -o $@
+
+$(BUILD)/guests/os/kernel.elf64: $(OS_OBJS) guests/os/kernel.ld
+	$(GUEST_CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+		-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T guests/os/kernel.ld \
+		-o $@ $(OS_OBJS) -lgcc
+
+$(OS_KERNEL): $(BUILD)/guests/os/kernel.elf64
+	objcopy -O binary $< $@
+
+GUESTS += $(OS_KERNEL)

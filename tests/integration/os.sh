@@ -1,0 +1,71 @@
+#!/bin/sh
+# Guest-OS tier: boot the kernel $1/guests/os/kernel.bin in each
+# configuration below on mmulab (ended by --max-insns, never by a clock)
+# and on QEMU when installed; compare the transcript plus "exit status: N",
+# masked by guests/os/tests/mask.sed, with guests/os/tests/NAME.expect; and
+# check the buddyinfo the kernel printed against the free lists worked out
+# from the memory map and reservations it printed (buddyinfo.awk).
+#   PASS|FAIL|SKIP os NAME mmulab|qemu|buddyinfo-mmulab|buddyinfo-qemu
+build="$1"
+mmulab="$build/mmulab"
+kernel="$build/guests/os/kernel.bin"
+dir=guests/os/tests
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+qemu=$(command -v qemu-system-x86_64 2>/dev/null)
+
+# NAME|-append|-m: the boot with self-tests, two memory sizes, and each
+# on-purpose crash (lkdtm.c).
+cases="boot||128
+boot-512m||512
+lkdtm-access-null|lkdtm=ACCESS_NULL|128
+lkdtm-write-ro|lkdtm=WRITE_RO|128
+lkdtm-write-kern|lkdtm=WRITE_KERN|128
+lkdtm-exec-data|lkdtm=EXEC_DATA|128
+lkdtm-exception|lkdtm=EXCEPTION|128"
+
+check() {	# NAME WHO OUT
+	sed -f "$dir/mask.sed" "$3" >"$3.masked"
+	if cmp -s "$dir/$1.expect" "$3.masked"; then
+		echo "PASS os $1 $2"
+	else
+		echo "FAIL os $1 $2"
+		diff -u "$dir/$1.expect" "$3.masked" | sed -n '3,22p' | sed 's/^/    /'
+		tail -n 5 "$3.err" 2>/dev/null | sed 's/^/    /'
+	fi
+	if grep -q '^buddyinfo:$' "$3"; then
+		awk -f "$dir/buddyinfo.awk" "$3" >"$3.want"
+		sed -n '/^buddyinfo:$/,/^selftest/p' "$3" | grep '^Node 0' >"$3.got"
+		if [ -s "$3.want" ] && cmp -s "$3.want" "$3.got"; then
+			echo "PASS os $1 buddyinfo-$2"
+		else
+			echo "FAIL os $1 buddyinfo-$2"
+			diff "$3.want" "$3.got" | sed 's/^/    /'
+		fi
+	fi
+}
+
+if [ ! -f "$kernel" ]; then
+	echo "FAIL os: no $kernel"
+	exit 0
+fi
+echo "$cases" | while IFS='|' read -r name append mem; do
+	if [ -x "$mmulab" ]; then
+		"$mmulab" --max-insns 2000000000 -m "$mem" -append "$append" "$kernel" \
+			>"$tmp/$name.m" 2>"$tmp/$name.m.err" </dev/null
+		echo "exit status: $?" >>"$tmp/$name.m"
+		check "$name" mmulab "$tmp/$name.m"
+	else
+		echo "SKIP os $name mmulab (no $mmulab)"
+	fi
+	if [ -z "$qemu" ]; then
+		echo "SKIP os $name qemu (qemu-system-x86_64 not installed)"
+		continue
+	fi
+	timeout 60 "$qemu" -accel tcg -cpu max -m "$mem" -kernel "$kernel" -append "$append" \
+		-serial stdio -display none -no-reboot -monitor none \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 >"$tmp/$name.q" 2>"$tmp/$name.q.err" </dev/null
+	echo "exit status: $?" >>"$tmp/$name.q"
+	check "$name" qemu "$tmp/$name.q"
+done
+exit 0
