@@ -6,4 +6,12 @@ $(BUILD)/.deps-ok: mk/deps.sh mk/deps.mk
 	@sh mk/deps.sh $(DEB_PKGS)
 	@mkdir -p $(@D) && touch $@
 
+# What only `make test` needs besides: gdb (the gdbstub is tested with the
+# real gdb) and cpio (the initrd is checked with the real cpio).
+DEB_TEST_PKGS := gdb cpio
+
+$(BUILD)/.deps-test-ok: mk/deps.sh mk/deps.mk | $(BUILD)/.deps-ok
+	@sh mk/deps.sh $(DEB_TEST_PKGS)
+	@touch $@
+
 deps: $(BUILD)/.deps-ok

@@ -16,5 +16,5 @@ TIERS += "sh tests/unit/run.sh $(BUILD)"
 -include tests/integration/module.mk
 -include tests/fuzz/module.mk
 
-test: all $(TESTS)
+test: all $(TESTS) $(BUILD)/.deps-test-ok
 	@sh tests/run.sh $(TIERS)
