@@ -78,7 +78,8 @@ static int add(FILE *out, unsigned ino, const char *path)
 		return die("neither a file nor a directory", path);
 	}
 	put_header(out, ino, mode, size, path);
-	fwrite(data, 1, size, out);
+	if (size)
+		fwrite(data, 1, size, out);
 	pad4(out, size);
 	free(data);
 	return 0;
