@@ -79,6 +79,7 @@ struct options {
 	int no_fastpath;     /* --no-fastpath: host-pointer cache off */
 	const char *stats_json; /* --stats=FILE.json (or --stats FILE.json) */
 	const char *log_file; /* -D */
+	const char *display; /* -display: "none" (default), "sdl", "png:DIR..." */
 };
 
 #define MMULAB_VERSION "0.4"
@@ -96,6 +97,17 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
  * in bytes.  Returns 0 or -1 (unparsable, not 4 KiB aligned, or outside
  * RAM_MIN..RAM_MAX) with a reason in `err`. */
 int options_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
+
+/* A -display value: none, sdl, or png:DIR[,every=MS]. */
+enum { DISPLAY_NONE, DISPLAY_SDL, DISPLAY_PNG };
+struct display_spec {
+	int kind;
+	char dir[1024];    /* png: the directory */
+	uint64_t every_ms; /* png: snapshot period in virtual ms, 0: only at exit */
+};
+/* Parse a -display value.  Returns 0, or -1 with a reason in `err`. */
+int options_parse_display(const char *s, struct display_spec *d, char *err,
+			  size_t errlen);
 
 /* Write the usage text (every option and the exit statuses) to `f`. */
 void options_usage(FILE *f);
@@ -167,6 +179,16 @@ struct machine {
 	struct ownership ownership; /* the guest OS's frame-ownership reports */
 	FILE *log; /* -D file, or NULL */
 	int status; /* exit status once machine_run returned */
+	struct obsfan *obsfan; /* per vCPU, once an observer is attached */
+	/* Hooks of a watcher (the visualiser, emu/viz): NULL without one.
+	 * before_slice runs between slices (it may wait, while paused); at_end
+	 * when the run ends, before statistics are written.  Both only read
+	 * the machine, so the guest runs as it would without them. */
+	void (*before_slice)(struct machine *m, void *opaque);
+	void (*at_end)(struct machine *m, void *opaque);
+	void *hook_opaque;
+	uint64_t slice_cap; /* 0, or at most this many ticks per slice (a
+			     * watcher's single step and slow motion) */
 };
 
 /* Build the machine `o` describes (RAM, devices, CPUs) and boot the kernel
@@ -181,6 +203,10 @@ int machine_run(struct machine *m);
 
 /* Release everything; restores the terminal. */
 void machine_free(struct machine *m);
+
+/* The signal (SIGINT, SIGTERM) that asked the run to stop, or 0: a
+ * watcher waiting between slices (paused) returns when it is set. */
+int machine_caught_signal(void);
 
 /* Total instructions retired by all CPUs. */
 uint64_t machine_icount(const struct machine *m);
@@ -249,6 +275,16 @@ void report_stats(struct machine *m);
 /* -d mmu: trace every vCPU's walks, TLB fills/evictions/invalidations,
  * page faults and CR3 writes to `out` through the MMU observer. */
 void mmutrace_attach(struct machine *m, FILE *out);
+
+/* ---- obsfan.c ---- */
+
+/* Attach observer `o` to vCPU `cpu`'s MMU beside those already attached
+ * (the MMU holds one observer: a fan-out that passes events to each).
+ * Returns 0, or -1 (out of memory, or too many observers). */
+int obsfan_attach(struct machine *m, int cpu, const struct mmu_observer *o,
+		  void *opaque);
+/* Free the fan-outs (machine_free does). */
+void obsfan_free(struct machine *m);
 
 /* ---- statsjson.c ---- */
 

@@ -36,6 +36,11 @@ static void on_signal(int sig)
 	caught_signal = sig;
 }
 
+int machine_caught_signal(void)
+{
+	return caught_signal;
+}
+
 void machine_catch_signals(void)
 {
 	struct sigaction sa;
@@ -200,6 +205,8 @@ static int finish(struct machine *m, int status, int stats)
 {
 	clock_gettime(CLOCK_MONOTONIC, &m->stats.end);
 	flush_output(m);
+	if (m->at_end)
+		m->at_end(m, m->hook_opaque);
 	if (m->gdb)
 		gdbstub_end(m->gdb, status);
 	if (stats || m->opt.stats) {
@@ -238,6 +245,8 @@ int machine_run(struct machine *m)
 			return finish(m, EMU_EXIT_LIMIT, 0);
 		}
 		uart_poll_input(&m->uart);
+		if (m->before_slice)
+			m->before_slice(m, m->hook_opaque);
 
 		/* The slice: a quantum of virtual time, ending no later than
 		 * the next timer deadline. */
@@ -245,6 +254,8 @@ int machine_run(struct machine *m)
 		uint64_t len = o->quantum, next = vclock_next(k);
 		if (next != VTIMER_OFF && next > k->base && next - k->base < len)
 			len = next - k->base;
+		if (m->slice_cap && m->slice_cap < len)
+			len = m->slice_cap;
 		for (int i = 0; i < m->ncpus; i++) {
 			struct cpu *c = &m->cpus[i];
 			m->ran[i] = 0;
@@ -312,6 +323,7 @@ void machine_free(struct machine *m)
 {
 	gdbstub_close(m->gdb);
 	m->gdb = NULL;
+	obsfan_free(m);
 	for (int i = 0; i < m->ncpus; i++)
 		cpu_free(&m->cpus[i]);
 	free(m->cpus);

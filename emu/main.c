@@ -1,12 +1,14 @@
 /*
  * emu/main.c — mmulab's main(): parse the command line, build the machine,
- * run it, exit with the status it gives.  Everything else is library code
+ * attach the visualiser -display asks for, run it, exit with the status
+ * it gives.  Everything else is library code
  * in the other files of emu/, so tests can drive a machine without a
  * process.
  */
 #include <stdlib.h>
 
 #include "emu/emu.h"
+#include "emu/viz/viz.h"
 
 int main(int argc, char **argv)
 {
@@ -34,7 +36,13 @@ int main(int argc, char **argv)
 		report_msg(NULL, "%s", err);
 		return EMU_EXIT_BAD_INPUT;
 	}
+	if (viz_attach(&m, o.display, err, sizeof(err)) != 0) {
+		machine_free(&m);
+		report_msg(NULL, "%s", err);
+		return EMU_EXIT_BAD_INPUT;
+	}
 	int status = machine_run(&m);
+	viz_detach(&m);
 	machine_free(&m);
 	return status;
 }

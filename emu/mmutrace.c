@@ -73,6 +73,7 @@ void mmutrace_attach(struct machine *m, FILE *out)
 	for (int i = 0; i < m->ncpus && i < MACHINE_MAX_CPUS; i++) {
 		traces[i].out = out;
 		traces[i].cpu = i;
-		mmu_set_observer(&m->cpus[i].mmu, &trace_observer, &traces[i]);
+		if (obsfan_attach(m, i, &trace_observer, &traces[i]) != 0)
+			report_msg(m, "-d mmu: cannot trace CPU %d (out of memory)", i);
 	}
 }

@@ -1,9 +1,14 @@
 # emu: the program.  main.c holds only main(); everything else is library
 # code so tests can drive a machine without a process.
 EMU_SRCS := emu/main.c
+# The visualiser links into the program only (SDL2, libpng): tests that
+# use libmmulab.a need neither.
+VIZ_SRCS := $(wildcard emu/viz/*.c)
+EMU_SRCS += $(VIZ_SRCS)
+CFLAGS_emu/viz = $(call pc_cflags,sdl2 libpng)
 LIB_SRCS += $(filter-out emu/main.c,$(wildcard emu/*.c))
 CFLAGS_emu = $(call pc_cflags,capstone)
-EMU_LIBS = $(call pc_libs,capstone) -lm
+EMU_LIBS = $(call pc_libs,capstone sdl2 libpng) -lm
 
 # (prerequisites expand now: name the objects here, not through EMU_OBJS)
 $(BUILD)/mmulab: $(EMU_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libmmulab.a

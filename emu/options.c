@@ -37,7 +37,11 @@ void options_usage(FILE *f)
 	      "                      mmu: page walks, TLB fills, evictions and\n"
 	      "                      invalidations, page faults, CR3 writes\n"
 	      "  -D FILE             write the -d log to FILE (default stderr)\n"
-	      "  -display none, -no-reboot, -accel ACCEL\n"
+	      "  -display none|sdl|png:DIR[,every=MS]\n"
+	      "                      the visualiser: none (default), an SDL window\n"
+	      "                      (keys: h for help), or PNG snapshots written to\n"
+	      "                      DIR at the end and every MS ms of virtual time\n"
+	      "  -no-reboot, -accel ACCEL\n"
 	      "                      accepted for compatibility (a triple fault always\n"
 	      "                      ends the run)\n"
 	      "\n"
@@ -205,6 +209,38 @@ static const struct {
 	{ "tlb", OPT_TLB, 1 },           { "no-fastpath", OPT_NO_FASTPATH, 0 },
 };
 
+int options_parse_display(const char *s, struct display_spec *d, char *err,
+			  size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	if (strcmp(s, "none") == 0) {
+		d->kind = DISPLAY_NONE;
+		return 0;
+	}
+	if (strcmp(s, "sdl") == 0) {
+		d->kind = DISPLAY_SDL;
+		return 0;
+	}
+	if (strncmp(s, "png:", 4) == 0) {
+		const char *dir = s + 4, *comma = strchr(dir, ',');
+		size_t n = comma ? (size_t)(comma - dir) : strlen(dir);
+		d->kind = DISPLAY_PNG;
+		if (n == 0 || n >= sizeof(d->dir))
+			goto bad;
+		memcpy(d->dir, dir, n);
+		d->dir[n] = 0;
+		if (!comma)
+			return 0;
+		if (strncmp(comma, ",every=", 7) == 0 &&
+		    parse_u64(comma + 7, &d->every_ms) == 0 && d->every_ms > 0)
+			return 0;
+	}
+bad:
+	snprintf(err, errlen, "-display %s: expected none, sdl or "
+		 "png:DIR[,every=MS]", s);
+	return -1;
+}
+
 /* -gdb tcp::PORT (also tcp:localhost:PORT, tcp:127.0.0.1:PORT): the stub
  * listens on the loopback interface only. */
 static int parse_gdb(struct options *o, const char *s, char *err, size_t errlen)
@@ -349,11 +385,13 @@ static int apply(struct options *o, int id, const char *opt, const char *arg,
 		return 0;
 	case OPT_DEVICE:
 		return parse_device(o, arg, err, errlen);
-	case OPT_DISPLAY:
-		if (strcmp(arg, "none") == 0)
-			return 0;
-		snprintf(err, errlen, "-display %s: only 'none' is supported", arg);
-		return -1;
+	case OPT_DISPLAY: {
+		struct display_spec d;
+		if (options_parse_display(arg, &d, err, errlen) != 0)
+			return -1;
+		o->display = arg;
+		return 0;
+	}
 	case OPT_NO_REBOOT:
 		o->no_reboot = 1;
 		return 0;

@@ -6,7 +6,7 @@
  *
  * Per vCPU: instructions retired; per TLB level (itlb, dtlb, stlb) lookups
  * and misses; per array (L1 arrays, STLB, paging-structure caches) its
- * geometry, hits, fills, evictions and invalidations by cause; walks, walk
+ * geometry, entries valid at the end, hits, fills, evictions and invalidations by cause; walks, walk
  * memory references, A/D writes, page faults in all and by error code.
  */
 #include "emu/emu.h"
@@ -41,10 +41,11 @@ static void write_cpu(FILE *f, const struct cpu *c)
 	for (int a = 0; a < TLB_NARRAYS; a++) {
 		const struct tlb_array *arr = &u->tlb.a[a];
 		fprintf(f, "%s\n        \"%s\": { \"entries\": %d, \"ways\": %d, "
-			"\"hits\": %" PRIu64 ", \"fills\": %" PRIu64
+			"\"valid\": %d, \"hits\": %" PRIu64 ", \"fills\": %" PRIu64
 			", \"evictions\": %" PRIu64 ", \"invalidations\": {",
 			a ? "," : "", tlb_array_name(a), arr->sets * arr->ways,
-			arr->ways, arr->st.hits, arr->st.fills, arr->st.evictions);
+			arr->ways, arr->nvalid, arr->st.hits, arr->st.fills,
+			arr->st.evictions);
 		for (int k = 0; k < INV_NCAUSES; k++)
 			fprintf(f, "%s \"%s\": %" PRIu64, k ? "," : "",
 				tlb_cause_name(k), arr->st.inval[k]);

@@ -34,3 +34,35 @@ $(OS_KERNEL): $(BUILD)/guests/os/kernel.elf64
 	objcopy -O binary $< $@
 
 GUESTS += $(OS_KERNEL)
+
+# `make os-run`: the guest OS with its initrd, init running user/demo.sh;
+# OS_RUN_APPEND="script=" gives the interactive shell on the terminal
+# (Ctrl-A X quits).  Status 1 is init's clean power-off.
+OS_RUN_APPEND ?= script=/demo.sh
+os-run: all
+	@echo "$(BUILD)/mmulab -m 128 -append \"$(OS_RUN_APPEND)\" -initrd $(OS_INITRD) $(OS_KERNEL)"
+	@$(BUILD)/mmulab -m 128 -append "$(OS_RUN_APPEND)" -initrd $(OS_INITRD) $(OS_KERNEL); s=$$?; \
+	echo "(mmulab exit status $$s)"; [ $$s -eq 1 ]
+.PHONY: os-run
+
+# The kernel's own test programs (guests/os/tests/sched.c: preemption,
+# kill, wait4; vm.c: file mappings, munmap, mprotect, madvise, stack
+# growth), alone in initrd-test.cpio, booted by tests/integration/os.sh
+# with init=/bin/NAME.  Built with the user library, as the workloads.
+OS_TEST_ROOT   := $(BUILD)/guests/os/tests/root
+OS_TEST_PROGS  := sched vm
+OS_TEST_INITRD := $(BUILD)/guests/os/initrd-test.cpio
+
+$(BUILD)/guests/os/tests/%.o: guests/os/tests/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(OSU_CFLAGS) -c $< -o $@
+
+$(OS_TEST_ROOT)/bin/%: $(BUILD)/guests/os/tests/%.o $(OSU_CRT0) $(OSU_LIBC) guests/os/lib/user.ld
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $< $(OSU_LIBC) -lgcc
+
+$(OS_TEST_INITRD): $(OSU_MKINITRD) $(OS_TEST_PROGS:%=$(OS_TEST_ROOT)/bin/%)
+	cd $(OS_TEST_ROOT) && $(abspath $(OSU_MKINITRD)) -o $(abspath $@) bin $(OS_TEST_PROGS:%=bin/%)
+
+.PRECIOUS: $(BUILD)/guests/os/tests/%.o
+GUESTS += $(OS_TEST_INITRD)

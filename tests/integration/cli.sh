@@ -91,7 +91,7 @@ bad timeout-junk "positive number" --timeout -1 "$T/ok.bin"
 bad two-kernels "more than one" "$T/ok.bin" "$T/ok.bin"
 bad device-unknown "unsupported device" -device e1000 "$T/ok.bin"
 bad serial-unknown "unknown backend" -serial tcp:1234 "$T/ok.bin"
-bad display-sdl "only 'none'" -display sdl "$T/ok.bin"
+bad display-bogus "expected none, sdl or png:DIR" -display bogus "$T/ok.bin"
 bad missing-file "cannot open kernel" "$T/nonexistent.elf"
 bad directory "not a regular file" "$T"
 if [ "$(id -u)" != 0 ]; then

@@ -26,3 +26,11 @@ TIERS += "sh tests/integration/tlbbench.sh $(BUILD)"
 TIERS += "sh tests/integration/mmu.sh $(BUILD)"
 TIERS += "sh tests/integration/osuser.sh $(BUILD)"
 TIERS += "sh tests/integration/os.sh $(BUILD)"
+# viz.sh: the visualiser headless; vizcheck reads its PNGs back (libpng)
+# with the geometry of emu/viz/layout.h and the font of emu/viz/font.c.
+VIZCHECK := $(BUILD)/tests/integration/vizcheck
+$(VIZCHECK): tests/integration/vizcheck.c emu/viz/fb.c emu/viz/font.c emu/viz/layout.h | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(call pc_cflags,libpng) -o $@ $(filter %.c,$^) $(call pc_libs,libpng) $(LDFLAGS)
+TESTS += $(VIZCHECK)
+TIERS += "sh tests/integration/viz.sh $(BUILD)"

@@ -4,8 +4,16 @@
 # and on QEMU when installed; compare the transcript plus "exit status: N",
 # masked by guests/os/tests/mask.sed, with guests/os/tests/NAME.expect; and
 # check the buddyinfo the kernel printed against the free lists worked out
-# from the memory map and reservations it printed (buddyinfo.awk).
-#   PASS|FAIL|SKIP os NAME mmulab|qemu|buddyinfo-mmulab|buddyinfo-qemu
+# from the memory map and reservations it printed (buddyinfo.awk).  Cases
+# with an initrd boot into a user program: their transcripts are also
+# masked by mask-user.sed.  "demo" runs /bin/init /demo.sh from
+# $1/guests/os/initrd.cpio, and the numbers the workloads measured are
+# checked against the ones worked out from their sizes (workloads.awk:
+# demand 16384 minor faults per phase, cow N/2 COW faults...); "sched"
+# runs guests/os/tests/sched.c from initrd-test.cpio (preemption, kill,
+# wait4).
+#   PASS|FAIL|SKIP os NAME mmulab|qemu|buddyinfo-mmulab|buddyinfo-qemu|
+#                          numbers-mmulab|numbers-qemu|frames-mmulab|frames-qemu
 build="$1"
 mmulab="$build/mmulab"
 kernel="$build/guests/os/kernel.bin"
@@ -14,18 +22,43 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 qemu=$(command -v qemu-system-x86_64 2>/dev/null)
 
-# NAME|-append|-m: the boot with self-tests, two memory sizes, and each
-# on-purpose crash (lkdtm.c).
-cases="boot||128
-boot-512m||512
-lkdtm-access-null|lkdtm=ACCESS_NULL|128
-lkdtm-write-ro|lkdtm=WRITE_RO|128
-lkdtm-write-kern|lkdtm=WRITE_KERN|128
-lkdtm-exec-data|lkdtm=EXEC_DATA|128
-lkdtm-exception|lkdtm=EXCEPTION|128"
+# NAME|-append|-m|initrd: the boot with self-tests, two memory sizes, each
+# on-purpose crash (lkdtm.c), the workloads of user/demo.sh run by init
+# from the initrd, and the scheduler test.
+cases="boot||128|
+boot-512m||512|
+lkdtm-access-null|lkdtm=ACCESS_NULL|128|
+lkdtm-write-ro|lkdtm=WRITE_RO|128|
+lkdtm-write-kern|lkdtm=WRITE_KERN|128|
+lkdtm-exec-data|lkdtm=EXEC_DATA|128|
+lkdtm-exception|lkdtm=EXCEPTION|128|
+demo|script=/demo.sh|128|initrd.cpio
+sched|init=/bin/sched|128|initrd-test.cpio
+vm|init=/bin/vm|128|initrd-test.cpio"
 
-check() {	# NAME WHO OUT
-	sed -f "$dir/mask.sed" "$3" >"$3.masked"
+check() {	# NAME WHO OUT INITRD
+	if [ -n "$4" ]; then
+		sed -f "$dir/mask.sed" "$3" | sed -f "$dir/mask-user.sed" >"$3.masked"
+	else
+		sed -f "$dir/mask.sed" "$3" >"$3.masked"
+	fi
+	if [ -n "$4" ]; then
+		if [ "$(awk -f "$dir/frames.awk" "$3")" = ok ]; then
+			echo "PASS os $1 frames-$2"
+		else
+			echo "FAIL os $1 frames-$2"
+			awk -f "$dir/frames.awk" "$3" | sed 's/^/    /'
+		fi
+	fi
+	if [ "$4" = initrd.cpio ]; then
+		awk -f "$dir/workloads.awk" "$3" >"$3.numbers"
+		if [ "$(grep -c '^ok ' "$3.numbers")" -eq 12 ] && ! grep -q '^bad ' "$3.numbers"; then
+			echo "PASS os $1 numbers-$2"
+		else
+			echo "FAIL os $1 numbers-$2"
+			grep -v '^ok ' "$3.numbers" | sed 's/^/    /'
+		fi
+	fi
 	if cmp -s "$dir/$1.expect" "$3.masked"; then
 		echo "PASS os $1 $2"
 	else
@@ -49,12 +82,20 @@ if [ ! -f "$kernel" ]; then
 	echo "FAIL os: no $kernel"
 	exit 0
 fi
-echo "$cases" | while IFS='|' read -r name append mem; do
+echo "$cases" | while IFS='|' read -r name append mem rd; do
+	set --
+	if [ -n "$rd" ]; then
+		if [ ! -f "$build/guests/os/$rd" ]; then
+			echo "FAIL os $name: no $build/guests/os/$rd"
+			continue
+		fi
+		set -- -initrd "$build/guests/os/$rd"
+	fi
 	if [ -x "$mmulab" ]; then
-		"$mmulab" --max-insns 2000000000 -m "$mem" -append "$append" "$kernel" \
+		"$mmulab" --max-insns 2000000000 -m "$mem" -append "$append" "$@" "$kernel" \
 			>"$tmp/$name.m" 2>"$tmp/$name.m.err" </dev/null
 		echo "exit status: $?" >>"$tmp/$name.m"
-		check "$name" mmulab "$tmp/$name.m"
+		check "$name" mmulab "$tmp/$name.m" "$rd"
 	else
 		echo "SKIP os $name mmulab (no $mmulab)"
 	fi
@@ -62,10 +103,10 @@ echo "$cases" | while IFS='|' read -r name append mem; do
 		echo "SKIP os $name qemu (qemu-system-x86_64 not installed)"
 		continue
 	fi
-	timeout 60 "$qemu" -accel tcg -cpu max -m "$mem" -kernel "$kernel" -append "$append" \
+	timeout 60 "$qemu" -accel tcg -cpu max -m "$mem" -kernel "$kernel" -append "$append" "$@" \
 		-serial stdio -display none -no-reboot -monitor none \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 >"$tmp/$name.q" 2>"$tmp/$name.q.err" </dev/null
 	echo "exit status: $?" >>"$tmp/$name.q"
-	check "$name" qemu "$tmp/$name.q"
+	check "$name" qemu "$tmp/$name.q" "$rd"
 done
 exit 0

@@ -7,6 +7,11 @@
 #ifndef OS_PERCPU_H
 #define OS_PERCPU_H
 
+/* Offsets the SYSCALL entry reads with %gs: (entry_64.S); checked in cpu.c. */
+#define PCPU_TOP_OF_STACK	24
+#define PCPU_USER_SP		32
+
+#ifndef __ASSEMBLER__
 #include "types.h"
 
 #define NR_CPUS 64
@@ -20,9 +25,14 @@ struct tss_struct {
 	u16 reserved3, io_bitmap_base;
 } __attribute__((packed));
 
+struct task_struct;
+
 struct pcpu {
 	struct pcpu *self;	/* %gs:0 */
 	int cpu;		/* smp_processor_id() */
+	struct task_struct *current_task;	/* current (sched.h) */
+	unsigned long top_of_stack;	/* current's kernel stack top: where SYSCALL switches to */
+	unsigned long user_sp;		/* user RSP while the SYSCALL entry switches stacks */
 	u64 gdt[10] __attribute__((aligned(16)));
 	struct tss_struct tss __attribute__((aligned(16)));
 };
@@ -45,4 +55,5 @@ static inline int smp_processor_id(void)
 /* arch/x86/cpu.c: GDT, TSS, GS base of CPU `cpu`; call on that CPU. */
 void cpu_init(int cpu);
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -9,21 +9,55 @@
  *   self-checks     buddyinfo against the memory map, then the slab
  *                   allocator and the allocator self-tests
  *   lkdtm=NAME      an on-purpose crash, if asked for
+ *   with an initrd  the in-memory file system, the zero page, SYSCALL,
+ *                   the scheduler and its timer, then pid 1: init=PATH
+ *                   (default /bin/init) with the script named by script=
+ *                   (default /demo.sh; "script=" alone: an interactive
+ *                   shell); pid 0 becomes the idle task.  The system
+ *                   powers off when init exits (kernel/exit.c).
  *
- * Processes and the scheduler come next; for now the kernel powers off
- * through isa-debug-exit: status 1 when every self-test passed, 3 if not.
+ * Without an initrd there is nothing to run: the kernel powers off
+ * through isa-debug-exit, status 1 when every self-test passed, 3 if not.
  */
 #include "asm.h"
 #include "console.h"
+#include "initrd.h"
 #include "kernel.h"
 #include "mm.h"
 #include "mmzone.h"
 #include "percpu.h"
 #include "ptrace.h"
+#include "mman.h"
+#include "sched.h"
 #include "setup.h"
 
 void mm_init(void);
 int selftest_buddyinfo(void);
+
+/* Starts pid 1 from the initrd and becomes the idle task. */
+static void rest_init(void)
+{
+	char init[64] = "/bin/init", script[64] = "/demo.sh";
+	const char *argv[3] = { init, script, NULL };
+	int files = initramfs_init();
+
+	if (files < 0)
+		panic("initramfs: the initrd is not a cpio newc archive");
+	printk("Unpacking initramfs: %d files\n", files);
+	cmdline_get("init", init, sizeof(init));
+	cmdline_get("script", script, sizeof(script));
+	if (!script[0])
+		argv[1] = NULL;
+	zero_page_init();
+	sched_init();
+	syscall_init();
+	apic_timer_init();
+	show_mem_summary("before init");
+	printk("Run %s as init process\n", init);
+	if (!kernel_init_task(init, argv))
+		panic("No working init found.");
+	cpu_idle();
+}
 
 void start_kernel(unsigned long mbi_phys)
 {
@@ -44,6 +78,8 @@ void start_kernel(unsigned long mbi_phys)
 	failures += run_selftests();
 	printk("free frames after the self-tests: %lu\n", nr_free_pages());
 	show_buddyinfo();
+	if (initrd_end > initrd_start && !failures)
+		rest_init();
 	printk("reboot: Power down\n");
 	machine_exit(failures ? EXIT_FAILED : EXIT_POWEROFF);
 }

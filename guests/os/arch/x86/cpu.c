@@ -20,6 +20,9 @@ static void set_tss_desc(u64 *gdt, int i, unsigned long base, u32 limit)
 	gdt[i + 1] = base >> 32;
 }
 
+_Static_assert(offsetof(struct pcpu, top_of_stack) == PCPU_TOP_OF_STACK, "entry_64.S reads it");
+_Static_assert(offsetof(struct pcpu, user_sp) == PCPU_USER_SP, "entry_64.S writes it");
+
 void cpu_init(int cpu)
 {
 	struct pcpu *p = &cpu_data[cpu];

@@ -7,6 +7,11 @@
  * pushes its vector; common_entry saves the general registers, giving a
  * struct pt_regs (ptrace.h), and calls do_trap(regs).  Returning from it
  * restores the registers and IRETQ goes back to where the frame says.
+ *
+ * GS: the kernel's GS base points at its per-CPU area, the user's is 0.
+ * An entry from ring 3 (the saved CS has RPL 3) swaps them with SWAPGS
+ * (SDM vol. 2, SWAPGS: IA32_KERNEL_GS_BASE <-> GS base), and the way back
+ * to ring 3 swaps them again.
  */
 	.text
 	.align	16
@@ -25,7 +30,10 @@ idt_stubs:
 	.endr
 
 common_entry:
-	pushq	%rdi
+	testb	$3, 24(%rsp)		/* CS of the frame: from ring 3? */
+	jz	1f
+	swapgs
+1:	pushq	%rdi
 	pushq	%rsi
 	pushq	%rdx
 	pushq	%rcx
@@ -43,6 +51,8 @@ common_entry:
 	cld
 	movq	%rsp, %rdi
 	call	do_trap
+	.globl	restore_regs_and_return
+restore_regs_and_return:
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -59,4 +69,7 @@ common_entry:
 	popq	%rsi
 	popq	%rdi
 	addq	$16, %rsp	/* vector and error code */
-	iretq
+	testb	$3, 8(%rsp)		/* back to ring 3? */
+	jz	2f
+	swapgs
+2:	iretq

@@ -10,17 +10,25 @@
  *   bit 4 I/D   the access was an instruction fetch
  *   bit 5 PK    protection keys
  *
- * The kernel maps all its memory up front, so for now every fault from
+ * The kernel maps all its memory up front and touches user memory only
+ * through mm/uaccess.c, which faults pages in itself, so every fault from
  * kernel mode is a bug: it is reported as Linux's page_fault_oops() does,
  * with a software walk of the page tables (dump_pagetable) showing the
- * entry at each level, and the machine stops.  Faults from user mode will
- * be resolved here by kind (demand zero, copy on write) once processes
- * exist.
+ * entry at each level, and the machine stops.
+ *
+ * A fault from user mode (do_user_addr_fault, as Linux) looks up the VMA
+ * (growing the stack if the address is just below it), checks the access
+ * against the VMA's rights (access_error) and lets mm/memory.c resolve it
+ * by kind.  A bad access ends the process with SIGSEGV and Linux's line
+ * "NAME[PID]: segfault at ADDR ip IP sp SP error N in FILE[START+SIZE]".
  */
 #include "asm.h"
+#include "initrd.h"
 #include "kernel.h"
 #include "pgtable.h"
+#include "mman.h"
 #include "ptrace.h"
+#include "sched.h"
 
 #define X86_PF_PROT	(1ul << 0)
 #define X86_PF_WRITE	(1ul << 1)
@@ -67,8 +75,74 @@ static void show_fault_oops(unsigned long error_code, unsigned long address)
 	dump_pagetable(address);
 }
 
+/* True when the VMA does not allow the access (Linux's access_error). */
+static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
+{
+	if (error_code & X86_PF_PK)
+		return true;
+	if (error_code & X86_PF_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	if (error_code & X86_PF_PROT)	/* a present page refused a read or fetch */
+		return true;
+	if (error_code & X86_PF_INSTR)
+		return !(vma->vm_flags & VM_EXEC);
+	return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+}
+
+/* The " in FILE[START+SIZE]" of a segfault line, when ip is in a file mapping. */
+static void print_vma_addr(unsigned long ip)
+{
+	struct vm_area_struct *vma = current->mm ? find_vma(current->mm, ip) : NULL;
+	const char *name;
+
+	if (!vma || !vma->vm_file)
+		return;
+	name = vma->vm_file->name;
+	for (const char *p = name; *p; p++)
+		if (*p == '/')
+			name = p + 1;
+	printk(" in %s[%lx+%lx]", name, vma->vm_start, vma->vm_end - vma->vm_start);
+}
+
+static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned long address)
+{
+	printk("%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx", current->comm, current->pid, address,
+	       regs->ip, regs->sp, error_code);
+	print_vma_addr(regs->ip);
+	printk("\n");
+	send_sig(SIGSEGV, current);
+}
+
+static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address)
+{
+	struct vm_area_struct *vma;
+	unsigned int flags = FAULT_FLAG_USER | FAULT_FLAG_HW;
+	int ret;
+
+	if (address >= TASK_SIZE || !current->mm || !(vma = find_extend_vma(current->mm, address)) ||
+	    access_error(error_code, vma)) {
+		bad_area(regs, error_code, address);
+		return;
+	}
+	if (error_code & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (error_code & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	ret = handle_mm_fault(vma, address, flags);
+	if (ret == VM_FAULT_OOM) {
+		printk("Out of memory: killed process %d (%s)\n", current->pid, current->comm);
+		send_sig(SIGKILL, current);
+	} else if (ret == VM_FAULT_SIGSEGV) {
+		bad_area(regs, error_code, address);
+	}
+}
+
 void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address)
 {
+	if (error_code & X86_PF_USER) {
+		do_user_addr_fault(regs, error_code, address);
+		return;
+	}
 	show_fault_oops(error_code, address);
 	printk("Oops: %04lx [#1] SMP\n", error_code);
 	oops_end(regs);

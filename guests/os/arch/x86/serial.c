@@ -39,3 +39,34 @@ void console_write(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		serial_putc(s[i]);
 }
+
+/*
+ * Input: the UART's receive FIFO holds 16 bytes and drops what comes after
+ * (LSR.OE), so the timer tick and the readers empty it into a ring of
+ * their own (Linux's tty flip buffer), with CR turned into NL (ICRNL).
+ */
+#define UART_RX		0
+#define UART_LSR_DR	0x01
+#define TTY_BUF_SIZE	4096
+
+static char tty_buf[TTY_BUF_SIZE];
+static unsigned long tty_head, tty_tail;
+
+void serial_poll(void)
+{
+	while ((inb(COM1 + UART_LSR) & UART_LSR_DR) && tty_head - tty_tail < TTY_BUF_SIZE) {
+		char c = (char)inb(COM1 + UART_RX);
+
+		tty_buf[tty_head++ % TTY_BUF_SIZE] = c == '\r' ? '\n' : c;
+	}
+}
+
+size_t console_read(char *buf, size_t n)
+{
+	size_t got = 0;
+
+	serial_poll();
+	while (got < n && tty_tail != tty_head)
+		buf[got++] = tty_buf[tty_tail++ % TTY_BUF_SIZE];
+	return got;
+}

@@ -6,13 +6,18 @@
  * overflow still gets reported.  do_trap() sends page faults to
  * do_page_fault() and reports every other exception from kernel mode as
  * Linux does ("invalid opcode: 0000 [#1] SMP", the registers, "Kernel
- * panic - not syncing: Fatal exception"), then stops the machine.
+ * panic - not syncing: Fatal exception"), then stops the machine.  An
+ * exception from ring 3 only ends the process that raised it, with the
+ * signal Linux would send (SIGFPE, SIGILL, SIGSEGV) and Linux's "traps:"
+ * line.  Vector 0xec is the local APIC timer, 0xff the APIC's spurious
+ * vector (no EOI, SDM vol. 3 §10.9).
  */
 #include "asm.h"
 #include "kernel.h"
 #include "percpu.h"
 #include "pgtable.h"
 #include "ptrace.h"
+#include "sched.h"
 #include "segment.h"
 
 struct gate_struct {
@@ -67,7 +72,12 @@ static const char *const trap_names[32] = {
 
 void show_regs(const struct pt_regs *r)
 {
-	printk("CPU: %d PID: 0 Comm: swapper/%d\n", smp_processor_id(), smp_processor_id());
+	const struct task_struct *p = this_cpu()->current_task;
+
+	if (p)
+		printk("CPU: %d PID: %d Comm: %s\n", smp_processor_id(), p->pid, p->comm);
+	else
+		printk("CPU: %d PID: 0 Comm: swapper/%d\n", smp_processor_id(), smp_processor_id());
 	printk("RIP: %04lx:%016lx\n", r->cs, r->ip);
 	printk("RSP: %04lx:%016lx EFLAGS: %08lx\n", r->ss, r->sp, r->flags);
 	printk("RAX: %016lx RBX: %016lx RCX: %016lx\n", r->rax, r->rbx, r->rcx);
@@ -86,16 +96,35 @@ void oops_end(const struct pt_regs *regs)
 	machine_exit(EXIT_OOPS);
 }
 
+/* An exception in user mode: the signal that ends the process. */
+static void do_user_trap(struct pt_regs *regs, unsigned long v)
+{
+	int sig = v == 0 || v == 16 || v == 19 ? SIGFPE : v == 6 ? SIGILL : SIGSEGV;
+
+	printk("traps: %s[%d] %s ip:%lx sp:%lx error:%lx\n", current->comm, current->pid, trap_names[v],
+	       regs->ip, regs->sp, regs->error_code);
+	send_sig(sig, current);
+}
+
 void do_trap(struct pt_regs *regs)
 {
 	unsigned long v = regs->vector;
 
 	if (v == 14) {
 		do_page_fault(regs, regs->error_code, read_cr2());
-		return;
-	}
-	if (v >= 32)
+	} else if (v == 0xec) {
+		apic_eoi();
+		scheduler_tick(regs);
+	} else if (v == 0xff) {
+		/* spurious */
+	} else if (v >= 32) {
 		panic("unexpected interrupt %lu", v);
-	printk("%s: %04lx [#1] SMP\n", trap_names[v], regs->error_code);
-	oops_end(regs);
+	} else if (user_mode(regs)) {
+		do_user_trap(regs, v);
+	} else {
+		printk("%s: %04lx [#1] SMP\n", trap_names[v], regs->error_code);
+		oops_end(regs);
+	}
+	if (user_mode(regs))
+		exit_to_user_mode();
 }

@@ -1,0 +1,74 @@
+/*
+ * emu/viz/render.c — the whole picture: the title line, the four panels
+ * (memory, TLB, page walk, events) and, when asked, the help overlay.
+ * The result is v->fb; png.c and sdl.c only copy it out.
+ */
+#include "emu/viz/internal.h"
+
+#include <inttypes.h>
+
+static void title(struct viz *v)
+{
+	struct machine *m = v->m;
+	uint64_t t = vclock_now(&m->clock);
+	static const char *const speeds[] = { "full speed", "10^5 insns/frame",
+		"10^4 insns/frame", "1000 insns/frame", "100 insns/frame",
+		"10 insns/frame", "1 insn/frame" };
+	fb_printf(&v->fb, 8, 3, COL_TITLE,
+		  "mmulab   cpu%d of %d   %" PRIu64 " instructions   virtual time %.6f s   %s%s",
+		  v->cpu, m->ncpus, machine_icount(m), (double)t / (double)m->clock.ips,
+		  v->paused ? "PAUSED   " : "", v->win ? speeds[v->speed] : "");
+	if (v->win)
+		fb_text(&v->fb, VIZ_W - 16 * FONT_W, 3, COL_TEXT, "h: help");
+}
+
+static void events(struct viz *v)
+{
+	struct fb *f = &v->fb;
+	fb_text(f, EVENTS_X, EVENTS_Y, COL_TITLE,
+		"events: page faults, CR3 writes, INVLPG/INVPCID, IPIs");
+	int rows = (VIZ_H - EVENTS_Y - LINE_H - 4) / LINE_H;
+	int first = v->nev > rows ? v->nev - rows : 0;
+	for (int i = first, y = EVENTS_Y + LINE_H + 2; i < v->nev; i++, y += LINE_H) {
+		const struct viz_event *e = &v->ev[i % VIZ_EVENTS];
+		fb_printf(f, EVENTS_X, y, e->colour, "%10.6f %s",
+			  (double)e->tick / (double)v->m->clock.ips, e->text);
+	}
+}
+
+static void help(struct viz *v)
+{
+	static const char *const lines[] = {
+		"keys",
+		"space    pause / resume",
+		"s        single step (one instruction per vCPU)",
+		"- / +    slower / faster (1 insn per frame .. full speed)",
+		"0-9, c   show vCPU N / the next vCPU",
+		"h        this help",
+		"q, Esc   close the window (the run goes on headless)",
+	};
+	int n = sizeof(lines) / sizeof(lines[0]);
+	int x = 360, y = 300, w = 420, h = (n + 1) * LINE_H + 8;
+	fb_fill(&v->fb, x, y, w, h, COL_BG);
+	fb_frame(&v->fb, x, y, w, h, COL_TITLE);
+	for (int i = 0; i < n; i++)
+		fb_text(&v->fb, x + 10, y + 8 + i * LINE_H, i ? COL_TEXT : COL_TITLE, lines[i]);
+}
+
+void viz_render(struct viz *v)
+{
+	fb_fill(&v->fb, 0, 0, v->fb.w, v->fb.h, COL_BG);
+	fb_fill(&v->fb, 0, 14, VIZ_W, 1, COL_FREE);
+	fb_fill(&v->fb, 0, TLB_Y - 5, VIZ_W, 1, COL_FREE);
+	fb_fill(&v->fb, 0, WALK_Y - 5, VIZ_W, 1, COL_FREE);
+	fb_fill(&v->fb, EVENTS_X - 8, WALK_Y - 5, 1, VIZ_H, COL_FREE);
+	viz_sample(v);
+	title(v);
+	viz_draw_memory(v);
+	viz_draw_tlb(v);
+	viz_draw_walk(v);
+	events(v);
+	if (v->help)
+		help(v);
+	v->gen++;
+}

@@ -1,0 +1,35 @@
+/*
+ * initrd.h — the in-memory file system: the files of the cpio "newc"
+ * archive the boot loader passed as the first Multiboot module, read in
+ * place (kernel/initramfs.c).  Read-only; a file is its bytes in the
+ * archive, reached through the direct map.
+ */
+#ifndef OS_INITRD_H
+#define OS_INITRD_H
+
+#include "types.h"
+
+struct inode {
+	const char *name;	/* path in the archive, without a leading '/' */
+	const u8 *data;		/* its bytes (direct map of the initrd) */
+	unsigned long size;
+	unsigned int mode;	/* S_IFREG | 0755 ... as cpio stored it */
+	unsigned int ino;	/* index in the archive: the page cache's key */
+	/* shared anonymous memory (mm/shmem.c): a nameless file of zeroes */
+	bool shmem;
+	int i_count;		/* VMAs using a shmem inode; initrd files: 0, never freed */
+};
+
+#define S_IFMT	0170000
+#define S_IFDIR	0040000
+#define S_IFREG	0100000
+
+/*
+ * Walks the archive between initrd_start and initrd_end and indexes its
+ * entries; returns how many, or -1 when the archive is malformed.
+ */
+int initramfs_init(void);
+/* The file at `path` ("/bin/sh", "bin/sh", "./demo.sh"), or NULL. */
+struct inode *initrd_lookup(const char *path);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * memory.c — page faults on user addresses, resolved by kind, one function
+ * each (Linux's names, mm/memory.c):
+ *
+ *   do_anonymous_page   no PTE in an anonymous VMA: a read maps the shared
+ *                       zero page read-only, a write gets a fresh zeroed frame
+ *   do_read_fault       no PTE in a file VMA, not a write: the page-cache
+ *                       frame, read-only (shared by every process mapping it)
+ *   do_cow_fault        no PTE in a private file VMA, a write (or the page
+ *                       holding the end of an ELF segment's file bytes): a
+ *                       private copy
+ *   do_shared_fault     no PTE in a shared VMA (a shmem inode, or an initrd
+ *                       file read-only): the page-cache frame itself, writable
+ *                       on a write
+ *   do_wp_page          a write to a present read-only PTE in a writable VMA:
+ *                       copy on write — the zero page, a page-cache frame or
+ *                       an anonymous frame still shared after fork is copied;
+ *                       an anonymous frame whose last other owner is gone
+ *                       (refcount 1) is reused as it is; in a shared VMA the
+ *                       frame just becomes writable (wp_page_shared)
+ *
+ * The caller (arch/x86/fault.c, mm/uaccess.c) has checked the VMA allows
+ * the access.  Every resolved fault counts once in the task's min_flt (or
+ * maj_flt when a page-cache frame had to be filled) and in vmstat.
+ *
+ * TLB: when the MMU raised the fault (FAULT_FLAG_HW) it has already dropped
+ * its entries for the address (SDM vol. 3 §4.10.4.1: "a page-fault
+ * exception resulting from an attempt to use a linear address will
+ * invalidate any TLB entries ... for that linear address"), so replacing
+ * the PTE needs no INVLPG.  A fault taken on the kernel's behalf
+ * (uaccess) changes a PTE the TLB may still cache: that one is flushed.
+ */
+#include "initrd.h"
+#include "kernel.h"
+#include "mman.h"
+#include "sched.h"
+
+#define VM_FAULT_MAJOR	0x100
+
+struct page *zero_page;
+
+/* The PTE for a new mapping of page in vma (without R/W: the caller decides). */
+static pteval_t mk_pte(struct page *page, struct vm_area_struct *vma)
+{
+	return page_to_phys(page) | (vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW);
+}
+
+static pteval_t pte_mkwrite_dirty(pteval_t e)
+{
+	return e | _PAGE_RW | _PAGE_DIRTY;
+}
+
+static struct page *alloc_anon_page(struct mm_struct *mm, bool zero)
+{
+	struct page *page = alloc_page(zero ? __GFP_ZERO : 0);
+
+	if (page)
+		set_page_owner(page, 0, PAGE_KIND_ANON, mm->owner);
+	return page;
+}
+
+static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, pteval_t *pte,
+			     unsigned int flags)
+{
+	struct page *page;
+
+	if (!(flags & FAULT_FLAG_WRITE)) {
+		*pte = mk_pte(zero_page, vma);
+		vmstat.zero_page_fault++;
+		return VM_FAULT_OK;
+	}
+	if (!(page = alloc_anon_page(vma->vm_mm, true)))
+		return VM_FAULT_OOM;
+	*pte = pte_mkwrite_dirty(mk_pte(page, vma));
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	vmstat.anon_fault++;
+	return VM_FAULT_OK;
+}
+
+/* The file offset of addr in vma. */
+static unsigned long vma_file_offset(struct vm_area_struct *vma, unsigned long addr)
+{
+	return (vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+}
+
+static int do_cow_fault(struct vm_area_struct *vma, unsigned long addr, pteval_t *pte, unsigned int flags)
+{
+	unsigned long off = vma_file_offset(vma, addr), valid = min(vma->vm_file_end - off, PAGE_SIZE);
+	struct page *cache = find_get_page(vma->vm_file, off >> PAGE_SHIFT), *page;
+	int ret = VM_FAULT_OK;
+
+	if (!cache)
+		return VM_FAULT_OOM;
+	if (cache->private) {	/* just filled from the archive */
+		cache->private = 0;
+		ret = VM_FAULT_MAJOR;
+	}
+	page = alloc_anon_page(vma->vm_mm, valid < PAGE_SIZE);
+	if (!page) {
+		put_page(cache);
+		return VM_FAULT_OOM;
+	}
+	memcpy(page_address(page), page_address(cache), valid);
+	put_page(cache);
+	*pte = mk_pte(page, vma);
+	if (vma->vm_flags & VM_WRITE)
+		*pte = pte_mkwrite_dirty(*pte);
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	vmstat.file_fault++;
+	return ret;
+}
+
+static int do_read_fault(struct vm_area_struct *vma, unsigned long addr, pteval_t *pte, unsigned int flags)
+{
+	unsigned long off = vma_file_offset(vma, addr);
+	struct page *page;
+	int ret = VM_FAULT_OK;
+
+	if (!(page = find_get_page(vma->vm_file, off >> PAGE_SHIFT)))
+		return VM_FAULT_OOM;
+	if (page->private) {
+		page->private = 0;
+		ret = VM_FAULT_MAJOR;
+	}
+	*pte = mk_pte(page, vma);	/* the page-cache frame itself, read-only */
+	add_mm_counter(vma->vm_mm, MM_FILEPAGES, 1);
+	vmstat.file_fault++;
+	return ret;
+}
+
+static int do_shared_fault(struct vm_area_struct *vma, unsigned long addr, pteval_t *pte, unsigned int flags)
+{
+	struct page *page = find_get_page(vma->vm_file, vma_file_offset(vma, addr) >> PAGE_SHIFT);
+	int ret = VM_FAULT_OK;
+
+	if (!page)
+		return VM_FAULT_OOM;
+	if (page->private) {
+		page->private = 0;
+		ret = vma->vm_file->shmem ? VM_FAULT_OK : VM_FAULT_MAJOR;
+	}
+	*pte = mk_pte(page, vma);
+	if (flags & FAULT_FLAG_WRITE)
+		*pte = pte_mkwrite_dirty(*pte);
+	add_mm_counter(vma->vm_mm, MM_FILEPAGES, 1);
+	vmstat.file_fault++;
+	return ret;
+}
+
+static int do_fault(struct vm_area_struct *vma, unsigned long addr, pteval_t *pte, unsigned int flags)
+{
+	unsigned long off = vma_file_offset(vma, addr);
+
+	if (vma->vm_flags & VM_SHARED)
+		return do_shared_fault(vma, addr, pte, flags);
+
+	if (off >= vma->vm_file_end)		/* all .bss: plain anonymous memory */
+		return do_anonymous_page(vma, addr, pte, flags);
+	if (((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED)) || off + PAGE_SIZE > vma->vm_file_end)
+		return do_cow_fault(vma, addr, pte, flags);
+	return do_read_fault(vma, addr, pte, flags);
+}
+
+static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, pteval_t *pte, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *old = pfn_to_page((*pte & PTE_PFN_MASK) >> PAGE_SHIFT), *page;
+
+	if (vma->vm_flags & VM_SHARED) {	/* wp_page_shared: everyone sees the writes */
+		*pte = pte_mkwrite_dirty(*pte);
+		if (!(flags & FAULT_FLAG_HW))
+			flush_tlb_page(mm, addr);
+		return VM_FAULT_OK;
+	}
+	if (old != zero_page && old->kind == PAGE_KIND_ANON && page_ref_count(old) == 1) {
+		/* wp_page_reuse: the last owner keeps its frame, now writable. */
+		if (old->owner != mm->owner)
+			set_page_owner(old, 0, PAGE_KIND_ANON, mm->owner);
+		*pte = pte_mkwrite_dirty(*pte);
+		if (!(flags & FAULT_FLAG_HW))
+			flush_tlb_page(mm, addr);
+		vmstat.cow_fault++;
+		return VM_FAULT_OK;
+	}
+	/* wp_page_copy */
+	if (!(page = alloc_anon_page(mm, old == zero_page)))
+		return VM_FAULT_OOM;
+	if (old != zero_page) {
+		memcpy(page_address(page), page_address(old), PAGE_SIZE);
+		add_mm_counter(mm, old->kind == PAGE_KIND_FILE ? MM_FILEPAGES : MM_ANONPAGES, -1);
+		put_page(old);
+		vmstat.cow_fault++;
+	} else {
+		vmstat.anon_fault++;
+	}
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	*pte = pte_mkwrite_dirty(mk_pte(page, vma));
+	if (!(flags & FAULT_FLAG_HW))
+		flush_tlb_page(mm, addr);
+	return VM_FAULT_OK;
+}
+
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
+{
+	pteval_t *pte = get_pte(vma->vm_mm, addr & PAGE_MASK, true);
+	int ret;
+
+	addr &= PAGE_MASK;
+	if (!pte)
+		return VM_FAULT_OOM;
+	if (!(*pte & _PAGE_PRESENT)) {
+		if (*pte)	/* PROT_NONE keeps the frame; the VMA check said no */
+			return VM_FAULT_SIGSEGV;
+		ret = vma->vm_file ? do_fault(vma, addr, pte, flags) : do_anonymous_page(vma, addr, pte, flags);
+	} else if ((flags & FAULT_FLAG_WRITE) && !(*pte & _PAGE_RW)) {
+		ret = do_wp_page(vma, addr, pte, flags);
+	} else {
+		ret = VM_FAULT_OK;	/* spurious: another path mapped it already */
+	}
+	if (ret == VM_FAULT_OOM || ret == VM_FAULT_SIGSEGV)
+		return ret;
+	vmstat.pgfault++;
+	if (ret & VM_FAULT_MAJOR) {
+		vmstat.pgmajfault++;
+		current->maj_flt++;
+	} else {
+		current->min_flt++;
+	}
+	return VM_FAULT_OK;
+}
+
+void zero_page_init(void)
+{
+	zero_page = alloc_page(__GFP_ZERO);
+	if (!zero_page)
+		panic("no memory for the zero page");
+	set_page_owner(zero_page, 0, PAGE_KIND_ZERO, 0);
+}

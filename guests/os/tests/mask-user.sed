@@ -1,0 +1,16 @@
+# What moves when the user programs or their C library change (code and
+# data sizes, stack frames) is masked in the transcripts of runs with an
+# initrd, after mask.sed; the numbers the workloads measure stay, and
+# tests/integration/os.sh checks them by arithmetic too (workloads.awk).
+s/^\(RAMDISK: \[mem \).*/\1...]/
+s/^\(memblock: reserved \[mem \).*\] initrd/\1...] initrd/
+s/0x4[0-9a-f]\{5\}\([^0-9a-f]\)/0x4.....\1/g
+s/0x4[0-9a-f]\{5\}$/0x4...../
+s/^0000004[0-9a-f]\{5\}-0000004[0-9a-f]\{5\} /0000004.....-0000004..... /
+s/ ip [0-9a-f]* sp [0-9a-f]* / ip ... sp ... /
+s/segfault at \(4\|7fff\)[0-9a-f]* /segfault at \1... /
+s/ in \([a-z]*\)\[401000+[0-9a-f]*\]$/ in \1[401000+...]/
+s/^\(7fffffff[0-9a-f]\{4\}-7fffffff\)[0-9a-f]\{4\} rw-p \[stack\]/\1.... rw-p [stack]/
+s/^\(demand: write: minflt +[0-9]*, maxrss +\)[0-9]* KiB/\1... KiB/
+s/^vmstat: .*/vmstat: .../
+s/^\(frames [a-z -]*:\) .*/\1 .../
