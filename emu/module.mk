@@ -18,8 +18,12 @@ $(BUILD)/mmulab: $(EMU_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libmmulab.a
 RUN_KERNEL ?= $(BUILD)/guests/demo.elf
 
 # isa-debug-exit statuses are (value << 1) | 1: the demo ends with 1 when
-# all went well, which is success here, not a make error.
+# all went well, which is success here, not a make error.  With a display
+# the visualiser's window opens; without one, it writes PNG snapshots.
 run: all
-	@echo "$(BUILD)/mmulab $(RUN_ARGS) $(RUN_KERNEL)"
-	@$(BUILD)/mmulab $(RUN_ARGS) $(RUN_KERNEL); s=$$?; \
-	echo "(mmulab exit status $$s)"; [ $$s -eq 1 ]
+	@if [ -n "$$DISPLAY" ]; then disp="-display sdl"; \
+	else mkdir -p $(BUILD)/run-png; disp="-display png:$(BUILD)/run-png"; fi; \
+	echo "$(BUILD)/mmulab $$disp $(RUN_ARGS) $(RUN_KERNEL)"; \
+	$(BUILD)/mmulab $$disp $(RUN_ARGS) $(RUN_KERNEL); s=$$?; \
+	echo "(mmulab exit status $$s)"; \
+	[ $$s -eq 1 ]
