@@ -14,6 +14,9 @@
  *   madvise  MADV_DONTNEED drops the pages: they read as zero and fault
  *            again; other advice is EINVAL;
  *   stack    a 1 MiB frame grows the stack VMA: one fault per new page;
+ *   shared   MAP_SHARED|MAP_ANONYMOUS: a child's writes reach the parent,
+ *            also on a page the parent had not touched before fork; the
+ *            mapping is "/dev/zero (deleted)" in /proc/self/maps;
  *   rusage   RUSAGE_CHILDREN adds up the minor faults of reaped children.
  */
 #include <errno.h>
@@ -83,6 +86,36 @@ static void file_tests(void)
 	close(fd);
 }
 
+static volatile int *shared;
+
+static void shared_child(void *unused)
+{
+	shared[0] = 42;
+	shared[PAGE_SIZE / sizeof(int)] = 43;
+}
+
+static void shared_tests(void)
+{
+	char maps[4096];
+	int fd, n;
+
+	shared = mmap(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
+		perror("vm: shared: mmap");
+		return;
+	}
+	shared[0] = 1;
+	in_child(shared_child, 0);
+	printf("vm: shared: after the child wrote: %d %d\n", shared[0], shared[PAGE_SIZE / sizeof(int)]);
+	fd = open("/proc/self/maps", O_RDONLY);
+	n = (int)read(fd, maps, sizeof(maps) - 1);
+	close(fd);
+	maps[n > 0 ? n : 0] = 0;
+	printf("vm: shared: /proc/self/maps %s \"rw-s ... /dev/zero (deleted)\"\n",
+	       strstr(maps, "rw-s") && strstr(maps, "/dev/zero (deleted)") ? "shows" : "LACKS");
+	munmap((void *)shared, 2 * PAGE_SIZE);
+}
+
 int main(void)
 {
 	char *p = mmap(0, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -116,6 +149,8 @@ int main(void)
 							 ? "EINVAL" : "accepted");
 
 	printf("vm: stack: 1 MiB frame: minflt +%ld (one per page not mapped yet)\n", deep_stack());
+
+	shared_tests();
 
 	try(p + 2 * PAGE_SIZE, 1);
 	getrusage(RUSAGE_CHILDREN, &ru);
