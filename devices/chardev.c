@@ -119,7 +119,24 @@ size_t chardev_read(struct chardev *c, uint8_t *buf, size_t max)
 		c->in_fd = -1; /* end of input: stop polling */
 		return 0;
 	}
-	return (size_t)n;
+	if (!c->raw_tty)
+		return (size_t)n;
+	size_t out = 0;
+	for (ssize_t k = 0; k < n; k++) {
+		uint8_t b = buf[k];
+		if (c->escape) {
+			c->escape = 0;
+			if (b == 'x' || b == 'X')
+				c->quit = 1;
+			else if (b == 0x01)
+				buf[out++] = b;
+		} else if (b == 0x01) {
+			c->escape = 1;
+		} else {
+			buf[out++] = b;
+		}
+	}
+	return out;
 }
 
 void chardev_close(struct chardev *c)

@@ -23,9 +23,15 @@ struct chardev {
 	int out_fd;    /* -1: output discarded */
 	int in_fd;     /* -1: no input */
 	int raw_tty;   /* the terminal was switched to raw input: restore it */
+	int escape;    /* a terminal Ctrl-A was typed: the next key is a command */
+	int quit;      /* Ctrl-A X was typed: the user ends the run */
 	size_t len;    /* bytes waiting in buf */
 	uint8_t buf[CHARDEV_BUF];
 };
+
+/* Input from a terminal (raw mode) knows QEMU's escapes: Ctrl-A X sets
+ * `quit`, Ctrl-A Ctrl-A sends one Ctrl-A to the guest, Ctrl-A followed by
+ * anything else is dropped.  Input from a pipe or file passes unchanged. */
 
 /* Open the backend named by `spec` ("stdio", "file:PATH", "none").  Returns
  * 0, or -1 with a one-line reason in `err` (nothing to free then). */

@@ -44,6 +44,7 @@
 #define EMU_EXIT_TRIPLE_FAULT 6
 #define EMU_EXIT_HALTED 8
 #define EMU_EXIT_GDB_KILL 10
+#define EMU_EXIT_QUIT 0 /* Ctrl-A X at the terminal, as QEMU */
 #define EMU_EXIT_INTERRUPTED 130
 #define EMU_EXIT_TERMINATED 143
 

@@ -245,6 +245,11 @@ int machine_run(struct machine *m)
 			return finish(m, EMU_EXIT_LIMIT, 0);
 		}
 		uart_poll_input(&m->uart);
+		if (m->serial.quit) {
+			report_msg(m, "quit (Ctrl-A X) after %llu instructions",
+				   (unsigned long long)done);
+			return finish(m, EMU_EXIT_QUIT, 0);
+		}
 		if (m->before_slice)
 			m->before_slice(m, m->hook_opaque);
 

@@ -66,7 +66,7 @@ void options_usage(FILE *f)
 	      "\n"
 	      "Exit status:\n"
 	      "  odd   the guest wrote V to isa-debug-exit: (V << 1) | 1\n"
-	      "  0     --help\n"
+	      "  0     --help, or Ctrl-A X typed at the terminal (as QEMU)\n"
 	      "  2     bad input (command line, kernel or module file)\n"
 	      "  4     --max-insns or --timeout reached\n"
 	      "  6     triple fault (register dump and last instructions on stderr)\n"

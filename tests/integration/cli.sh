@@ -241,4 +241,21 @@ fi
 IN=$T/in.txt
 oracle serial-input "$T/echo.bin"
 IN=
+
+# Ctrl-A X typed at a terminal ends the run with status 0, as in QEMU (the
+# terminal comes from script(1); piped input has no escapes).
+BENCH=$B/guests/bench/bench.elf
+if command -v script >/dev/null 2>&1 && [ -f "$BENCH" ]; then
+	(sleep 1; printf '\001x') | timeout 30 script -qfec \
+		"$MMULAB --timeout 20 -append iters=100000 $BENCH" /dev/null \
+		>"$T/ctrla.out" 2>&1
+	st=$?
+	if [ $st -eq 0 ] && grep -q 'mmulab: quit (Ctrl-A X)' "$T/ctrla.out"; then
+		pass ctrl-a-x-quits
+	else
+		fail ctrl-a-x-quits "status $st: $(tail -1 "$T/ctrla.out")"
+	fi
+else
+	echo "SKIP cli ctrl-a-x-quits (no script(1) or no bench kernel)"
+fi
 exit 0
