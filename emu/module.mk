@@ -14,11 +14,12 @@ EMU_LIBS = $(call pc_libs,capstone sdl2 libpng) -lm
 $(BUILD)/mmulab: $(EMU_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libmmulab.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(EMU_LIBS)
 
-# The guest `make run` boots (guests/module.mk builds it).
-RUN_KERNEL ?= $(BUILD)/guests/demo.elf
-
-# isa-debug-exit statuses are (value << 1) | 1: the demo ends with 1 when
-# all went well, which is success here, not a make error.  With a display
+# The guest `make run` boots, RUN_KERNEL with RUN_ARGS: the guest OS running
+# user/demo.sh (set in guests/os/module.mk); `make run
+# RUN_KERNEL=$(BUILD)/guests/demo.elf RUN_ARGS=` boots the bare-metal demo.
+# isa-debug-exit statuses are (value << 1) | 1: both end with 1 when all
+# went well (the OS: init exited with 0), which is success here, not a make
+# error.  With a display
 # the visualiser's window opens; without one, it writes PNG snapshots.
 run: all
 	@if [ -n "$$DISPLAY" ]; then disp="-display sdl"; \

@@ -22,7 +22,6 @@ GUEST_IMAGES := $(GUEST_TESTS:%=$(BUILD)/guests/tests/%.elf) \
 	$(BUILD)/guests/bench/bench.elf $(BUILD)/guests/bench/tlbbench.elf \
 	$(BUILD)/guests/demo.elf
 GUESTS += $(GUEST_IMAGES)
-RUN_KERNEL ?= $(BUILD)/guests/demo.elf
 
 $(BUILD)/guests/%.c.o: guests/%.c
 	@mkdir -p $(@D)

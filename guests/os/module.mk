@@ -45,6 +45,10 @@ os-run: all
 	echo "(mmulab exit status $$s)"; [ $$s -eq 1 ]
 .PHONY: os-run
 
+# `make run` (emu/module.mk) boots the same, with the visualiser's display.
+RUN_KERNEL ?= $(OS_KERNEL)
+RUN_ARGS ?= -m 128 -initrd $(OS_INITRD) -append '$(OS_RUN_APPEND)'
+
 # The kernel's own test programs (guests/os/tests/sched.c: preemption,
 # kill, wait4; vm.c: file mappings, munmap, mprotect, madvise, stack
 # growth), alone in initrd-test.cpio, booted by tests/integration/os.sh

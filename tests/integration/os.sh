@@ -9,11 +9,14 @@
 # masked by mask-user.sed.  "demo" runs /bin/init /demo.sh from
 # $1/guests/os/initrd.cpio, and the numbers the workloads measured are
 # checked against the ones worked out from their sizes (workloads.awk:
-# demand 16384 minor faults per phase, cow N/2 COW faults...); "sched"
+# demand 16384 minor faults per phase, cow N/2 COW faults...), and its
+# memory views by views.awk (MemTotal = the frames of the memory map less
+# the reservations, ps against pmap); "sched"
 # runs guests/os/tests/sched.c from initrd-test.cpio (preemption, kill,
 # wait4).
 #   PASS|FAIL|SKIP os NAME mmulab|qemu|buddyinfo-mmulab|buddyinfo-qemu|
-#                          numbers-mmulab|numbers-qemu|frames-mmulab|frames-qemu
+#                          numbers-mmulab|numbers-qemu|views-mmulab|views-qemu|
+#                          frames-mmulab|frames-qemu
 build="$1"
 mmulab="$build/mmulab"
 kernel="$build/guests/os/kernel.bin"
@@ -57,6 +60,15 @@ check() {	# NAME WHO OUT INITRD
 		else
 			echo "FAIL os $1 numbers-$2"
 			grep -v '^ok ' "$3.numbers" | sed 's/^/    /'
+		fi
+		total=$(awk -f "$dir/buddyinfo.awk" "$3" |
+			awk '{ for (o = 0; o <= 10; o++) n += $(5 + o) * 2 ^ o } END { print n * 4 }')
+		awk -v total="$total" -f "$dir/views.awk" "$3" >"$3.views"
+		if [ "$(grep -c '^ok ' "$3.views")" -eq 3 ] && ! grep -q '^bad ' "$3.views"; then
+			echo "PASS os $1 views-$2"
+		else
+			echo "FAIL os $1 views-$2"
+			grep -v '^ok ' "$3.views" | sed 's/^/    /'
 		fi
 	fi
 	if cmp -s "$dir/$1.expect" "$3.masked"; then

@@ -127,8 +127,12 @@ void exit_to_user_mode(void);
 void do_syscall_64(struct pt_regs *regs);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
-/* Builds the text of /proc/self/maps for mm into a kmalloc'ed buffer. */
-char *show_maps(struct mm_struct *mm, unsigned long *len);
+/*
+ * The text of the /proc file at path (/proc/meminfo, /proc/PID/stat...,
+ * kernel/proc.c) in a kmalloc'ed buffer of *len bytes; NULL with *err set
+ * (-ENOENT, -ENOMEM) when there is none.
+ */
+char *proc_read(const char *path, unsigned long *len, long *err);
 /* kernel/proc.c: "frames WHEN: free N, page cache N, slab N". */
 void show_mem_summary(const char *when);
 

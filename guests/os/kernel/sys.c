@@ -8,8 +8,9 @@
  *
  * Files: fds 0-2 are the console (COM1: reads poll the UART, sleeping a
  * tick when nothing has come; writes go out as they are); open() finds
- * initrd files, read-only, and "/proc/self/maps", a snapshot of the
- * caller's VMAs in Linux's format taken at open.
+ * initrd files, read-only, and the /proc files of kernel/proc.c
+ * (/proc/self/maps, /proc/meminfo, /proc/PID/stat...), each a snapshot
+ * in Linux's format taken at open.
  */
 #include "asm.h"
 #include "console.h"
@@ -125,6 +126,7 @@ static long sys_open(struct pt_regs *regs)
 	char path[128];
 	long len = strnlen_user((const char *)regs->rdi, sizeof(path));
 	struct inode *inode = NULL;
+	bool proc = false;
 	struct file *f;
 	int fd;
 
@@ -138,7 +140,9 @@ static long sys_open(struct pt_regs *regs)
 		;
 	if (fd == NR_OPEN)
 		return -EMFILE;
-	if (strcmp(path, "/proc/self/maps") && !(inode = initrd_lookup(path)))
+	if (!strncmp(path, "/proc/", 6))
+		proc = true;
+	else if (!(inode = initrd_lookup(path)))
 		return (regs->rsi & O_CREAT) ? -EROFS : -ENOENT;
 	if ((regs->rsi & O_ACCMODE) != 0)
 		return -EROFS;
@@ -153,10 +157,13 @@ static long sys_open(struct pt_regs *regs)
 	if (inode) {
 		f->data = inode->data;
 		f->size = inode->size;
-	} else if (!(f->snapshot = show_maps(current->mm, &f->size))) {
-		kmem_cache_free(filp_cachep, f);
-		return -ENOMEM;
-	} else {
+	} else if (proc) {
+		long err;
+
+		if (!(f->snapshot = proc_read(path, &f->size, &err))) {
+			kmem_cache_free(filp_cachep, f);
+			return err;
+		}
 		f->data = f->snapshot;
 	}
 	current->files[fd] = f;

@@ -14,3 +14,12 @@ s/^\(7fffffff[0-9a-f]\{4\}-7fffffff\)[0-9a-f]\{4\} rw-p \[stack\]/\1.... rw-p [s
 s/^\(demand: write: minflt +[0-9]*, maxrss +\)[0-9]* KiB/\1... KiB/
 s/^vmstat: .*/vmstat: .../
 s/^\(frames [a-z -]*:\) .*/\1 .../
+# the memory views of demo.sh: meminfo (KernelStack counts tasks and
+# stays), vmstat, ps (pid and name stay), pmap -x (the stack's line stays
+# apart from the figures); views.awk checks MemTotal and ps against pmap.
+/^KernelStack:/!s/^\([A-Za-z_]*: \{1,16\}\)[ 0-9]\{8\} kB$/\1     ... kB/
+s/^\(nr_free_pages\|pgfault\|pgmajfault\|cow_fault\|zero_page_fault\|anon_fault\|file_fault\|nr_tlb_local_flush_[a-z]*\) [0-9]*$/\1 .../
+s/^\( *[0-9]\{1,7\} [a-z ]\{16\}\) [ 0-9]\{8\} [ 0-9]\{8\} [ 0-9]\{6\} [ 0-9]\{6\}$/\1      ...      ...    ...    .../
+s/^\([0-9a-f]\{16\}\) [ 0-9]\{7\} [ 0-9]\{7\} [ 0-9]\{7\} \([-rwxs]\{5\} \)/\1     ...     ...     ... \2/
+s/^00000000004[0-9a-f]\{5\} /00000000004..... /
+s/^\(total kB         \).*/\1    ...     ...     .../

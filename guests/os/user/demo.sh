@@ -14,3 +14,9 @@ echo "== bad accesses kill only the process that made them"
 segv
 segv -x null
 echo "== the shell survived"
+echo "== the memory views, as /proc shows them"
+meminfo
+buddyinfo
+vmstat
+ps
+pmap 1
