@@ -262,8 +262,7 @@ static void send_ipi(struct lapic *l)
 	l->ipis_sent++;
 	/* The sender gives up the rest of its turn (the CPU leaves its block
 	 * and stops), so the target runs soon and spin-waits stay cheap. */
-	l->cpu->yield = 1;
-	l->cpu->block_break = 1;
+	cpu_yield(l->cpu);
 	DEV_LOG(LOG_IPI, vclock_now(l->abus->clock), "ipi",
 		"cpu %d ICR %08x:%08x (mode %d, vector 0x%02x, shorthand %d)",
 		l->index, l->icr_hi, lo, mode, vector, shorthand);

@@ -149,9 +149,9 @@ struct cpu {
 	volatile int irq_hint;
 	volatile int nmi_pending;
 	int wait_for_sipi; /* after INIT: only a Start-up IPI wakes it */
-	/* Give up the rest of the turn (PAUSE; the APIC sets it, with
-	 * block_break, after this CPU sent an IPI), so spin-waits on other
-	 * CPUs cost little and stay deterministic. */
+	/* Give up the rest of the turn (PAUSE, or cpu_yield() after this CPU
+	 * sent an IPI), so spin-waits on other CPUs cost little and stay
+	 * deterministic. */
 	int yield;
 
 	uint64_t icount;  /* instructions retired */
@@ -186,6 +186,11 @@ void cpu_enter_long_flat(struct cpu *c, uint64_t cr3);
  * vector:0000, i.e. physical address vector << 12. */
 void cpu_init_ipi(struct cpu *c);
 void cpu_sipi(struct cpu *c, uint8_t vector);
+
+/* End the CPU's turn after the instruction it is executing (an interrupt
+ * controller calls it when the CPU sent an IPI): cpu_run returns
+ * CPU_STOP_YIELD at the next instruction boundary. */
+void cpu_yield(struct cpu *c);
 
 /* Execute up to `budget` instructions.  Returns an enum cpu_stop and adds
  * what it executed to c->icount. */

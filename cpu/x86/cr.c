@@ -373,9 +373,7 @@ int op_invpcid_Gy_Mdq(struct cpu *c, const struct insn *i)
 	uint64_t d[2];
 	TRY(x86_read16(c, i->seg, x86_ea(c, i), d, MMU_READ));
 	uint64_t la = d[1];
-	int bits = (c->cr4 & CR4_LA57) ? 57 : 48;
-	int canonical =
-	    (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
+	int canonical = x86_canonical(c, la);
 	if (type > 3 || d[0] > 0xfff || (type == 0 && !canonical) ||
 	    (type <= 1 && !(c->cr4 & CR4_PCIDE) && d[0] != 0))
 		return gp0(c);

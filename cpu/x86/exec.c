@@ -414,6 +414,12 @@ static int run_one(struct cpu *c)
 	return i.fn(c, &i);
 }
 
+void cpu_yield(struct cpu *c)
+{
+	c->yield = 1;
+	c->block_break = 1; /* leave the decoded block at once */
+}
+
 void cpu_init_ipi(struct cpu *c)
 {
 	cpu_reset(c);
@@ -486,9 +492,12 @@ int cpu_run(struct cpu *c, uint64_t budget)
 			c->yield = 0;
 			return CPU_STOP_YIELD;
 		}
+		int single = 0;
 		if (__builtin_expect(c->nmi_pending | c->halted |
 				     (c->irq_hint & (int)(c->rflags >> 9)), 0)) {
-			int shadow = c->intr_shadow;
+			/* Under an STI / MOV SS shadow only one instruction
+			 * runs before interrupts are looked at again. */
+			single = c->intr_shadow;
 			int irc = accept_interrupt(c);
 			if (irc == X86_STOP)
 				return CPU_STOP_TRIPLE_FAULT;
@@ -496,32 +505,11 @@ int cpu_run(struct cpu *c, uint64_t budget)
 				return CPU_STOP_TRIPLE_FAULT;
 			if (c->halted)
 				return CPU_STOP_HALT;
-			if (shadow) {
-				/* One instruction under the shadow, then look again. */
-				c->intr_shadow = 0;
-				c->block_break = 0;
-				c->exc_vector = -1;
-				int rc = run_one(c);
-				if (rc == X86_EXC) {
-					if (deliver_pending(c) == X86_STOP)
-						return CPU_STOP_TRIPLE_FAULT;
-				} else {
-					c->rip = c->next_rip;
-					c->icount++;
-					if (rc == X86_STOP) {
-						int why = stop_reason(c);
-						if (why >= 0)
-							return why;
-					}
-				}
-				done++;
-				continue;
-			}
 		}
 		c->rip_history[c->history_pos++ % CPU_HISTORY] = c->rip;
 		c->intr_shadow = 0;
 		c->block_break = 0;
-		struct block *b = find_block(c);
+		struct block *b = single ? NULL : find_block(c);
 		int rc;
 		if (!b) {
 			rc = c->exc_vector >= 0 ? X86_EXC : run_one(c);

@@ -79,34 +79,12 @@ static int check_limit(struct cpu *c, uint64_t desc, uint64_t ip)
 	struct x86_seg s;
 	x86_desc_to_seg(desc, 0, &s);
 	if (c->long_mode && D_L(desc)) {
-		if ((uint64_t)((int64_t)(ip << 16) >> 16) != ip)
+		if (!x86_canonical(c, ip))
 			return x86_raise_err(c, EXC_GP, 0);
 		return X86_OK;
 	}
 	if (ip > s.limit)
 		return x86_raise_err(c, EXC_GP, 0);
-	return X86_OK;
-}
-
-/* Stack for privilege level `pl` from the TSS: RSPn of a 64-bit TSS, or
- * SSn:ESPn of a 32-bit (or SSn:SPn of a 16-bit) one. */
-static int tss_stack_for(struct cpu *c, int pl, uint64_t *sp, uint16_t *ss)
-{
-	uint64_t v;
-	if (c->long_mode) {
-		uint64_t off = 4 + 8 * (uint64_t)pl;
-		if (off + 7 > c->tr.limit)
-			return x86_raise_err(c, EXC_TS, c->tr.sel & 0xfffc);
-		*ss = (uint16_t)pl;
-		return x86_read_sys(c, c->tr.base + off, 8, sp);
-	}
-	int wide = (c->tr.attr & 8) != 0;
-	uint64_t off = wide ? 4 + 8 * (uint64_t)pl : 2 + 4 * (uint64_t)pl;
-	if (off + (wide ? 5 : 3) > c->tr.limit)
-		return x86_raise_err(c, EXC_TS, c->tr.sel & 0xfffc);
-	TRY(x86_read_sys(c, c->tr.base + off, wide ? 4 : 2, sp));
-	TRY(x86_read_sys(c, c->tr.base + off + (wide ? 4 : 2), 2, &v));
-	*ss = (uint16_t)v;
 	return X86_OK;
 }
 
@@ -162,31 +140,17 @@ static int through_gate(struct cpu *c, uint16_t gsel, const uint64_t gd[2],
 	if (call && newcpl < c->cpl) {
 		uint64_t sp = 0;
 		uint16_t ss = 0;
-		TRY(tss_stack_for(c, newcpl, &sp, &ss));
+		TRY(x86_tss_stack(c, newcpl, 0, &sp, &ss));
 		unsigned nparams = c->long_mode ? 0 : (unsigned)((g >> 32) & 0x1f);
 		uint64_t params[31];
 		uint64_t osp = old_sp & x86_stack_mask(c);
 		for (unsigned k = 0; k < nparams; k++)
 			TRY(x86_read(c, SEG_SS, (osp + (uint64_t)k * psize) &
 					     x86_stack_mask(c), psize, &params[k]));
-		if (c->long_mode) {
-			c->seg[SEG_SS].sel = (uint16_t)newcpl;
-			c->seg[SEG_SS].base = 0;
-			c->seg[SEG_SS].limit = 0;
-			c->seg[SEG_SS].attr = SEG_ATTR_UNUSABLE |
-					      ((uint32_t)newcpl << SEG_ATTR_DPL_SHIFT);
-		} else {
-			uint64_t sd[2];
-			if ((ss & 0xfffc) == 0 || (ss & 3) != newcpl)
-				return x86_raise_err(c, EXC_TS, ss & 0xfffc);
-			TRY(x86_read_descriptor(c, ss, sd, 0));
-			unsigned t = D_TYPE(sd[0]);
-			if (!D_S(sd[0]) || (t & 8) || !(t & 2) || D_DPL(sd[0]) != newcpl)
-				return x86_raise_err(c, EXC_TS, ss & 0xfffc);
-			if (!D_P(sd[0]))
-				return x86_raise_err(c, EXC_SS, ss & 0xfffc);
-			x86_desc_to_seg(sd[0] | (1ull << 40), ss, &c->seg[SEG_SS]);
-		}
+		if (c->long_mode)
+			x86_null_ss(&c->seg[SEG_SS], newcpl);
+		else
+			TRY(x86_load_inner_ss(c, ss, newcpl, 0));
 		c->cpl = newcpl;
 		c->regs[R_RSP] = sp;
 		x86_desc_to_seg(e | (1ull << 40), (uint16_t)((sel & 0xfffc) | newcpl),
@@ -328,10 +292,8 @@ static int return_to(struct cpu *c, uint16_t sel, uint64_t ip, int outer,
 			 * at CPL < 3. */
 			if (!to64 || rpl == 3)
 				return x86_raise_err(c, EXC_GP, 0);
+			x86_null_ss(&ss, rpl);
 			ss.sel = ss_sel;
-			ss.base = 0;
-			ss.limit = 0;
-			ss.attr = SEG_ATTR_UNUSABLE | ((uint32_t)rpl << SEG_ATTR_DPL_SHIFT);
 		} else {
 			uint64_t sd[2];
 			TRY(x86_read_descriptor(c, ss_sel, sd, 0));

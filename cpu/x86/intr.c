@@ -78,49 +78,6 @@ static int deliver_real(struct cpu *c, int vector, uint64_t ret)
 	return enter(c, ent & 0xffff, 1);
 }
 
-/* Stack pointer for privilege level `pl` from the current TSS. */
-static int tss_stack(struct cpu *c, int pl, int ext, uint64_t *sp, uint16_t *ss)
-{
-	unsigned type = c->tr.attr & SEG_ATTR_TYPE;
-	uint64_t v;
-	if (c->long_mode) {
-		uint64_t off = 4 + 8 * (uint64_t)pl;
-		if (off + 7 > c->tr.limit)
-			return x86_raise_err(c, EXC_TS, (c->tr.sel & 0xfffc) | ext);
-		TRY(x86_read_sys(c, c->tr.base + off, 8, sp));
-		*ss = 0;
-		return X86_OK;
-	}
-	int wide = (type & 8) != 0; /* 32-bit TSS */
-	uint64_t off = wide ? 4 + 8 * (uint64_t)pl : 2 + 4 * (uint64_t)pl;
-	uint64_t need = wide ? off + 5 : off + 3;
-	if (need > c->tr.limit)
-		return x86_raise_err(c, EXC_TS, (c->tr.sel & 0xfffc) | ext);
-	TRY(x86_read_sys(c, c->tr.base + off, wide ? 4 : 2, sp));
-	TRY(x86_read_sys(c, c->tr.base + off + (wide ? 4 : 2), 2, &v));
-	*ss = (uint16_t)v;
-	return X86_OK;
-}
-
-/* Load SS for an inner-privilege stack switch (§6.12.1: #TS rules). */
-static int load_inner_ss(struct cpu *c, uint16_t sel, int dpl, int ext)
-{
-	if ((sel & 0xfffc) == 0)
-		return x86_raise_err(c, EXC_TS, ext);
-	if ((sel & 3) != dpl)
-		return x86_raise_err(c, EXC_TS, (sel & 0xfffc) | ext);
-	uint64_t d[2];
-	TRY(x86_read_descriptor(c, sel, d, 0));
-	unsigned type = (d[0] >> 40) & 0xf;
-	if (!((d[0] >> 44) & 1) || (type & 8) || !(type & 2) ||
-	    (int)((d[0] >> 45) & 3) != dpl)
-		return x86_raise_err(c, EXC_TS, (sel & 0xfffc) | ext);
-	if (!((d[0] >> 47) & 1))
-		return x86_raise_err(c, EXC_SS, (sel & 0xfffc) | ext);
-	x86_desc_to_seg(d[0], sel, &c->seg[SEG_SS]);
-	return X86_OK;
-}
-
 /*
  * Common gate processing: read the gate, check it, read the target code
  * segment.  Returns X86_OK with the gate (lo, hi) and code descriptor.
@@ -187,8 +144,8 @@ static int deliver_protected(struct cpu *c, int vector, int kind, int has_err,
 	if (newcpl < c->cpl) {
 		uint64_t sp;
 		uint16_t ss;
-		if (tss_stack(c, newcpl, ext, &sp, &ss) ||
-		    load_inner_ss(c, ss, newcpl, ext))
+		if (x86_tss_stack(c, newcpl, ext, &sp, &ss) ||
+		    x86_load_inner_ss(c, ss, newcpl, ext))
 			return restore(c, &s);
 		c->cpl = newcpl;
 		c->regs[R_RSP] = sp;
@@ -231,15 +188,11 @@ static int deliver_long(struct cpu *c, int vector, int kind, int has_err,
 		TRY(x86_read_sys(c, c->tr.base + off, 8, &sp));
 	} else if (newcpl < c->cpl) {
 		uint16_t ss;
-		TRY(tss_stack(c, newcpl, ext, &sp, &ss));
+		TRY(x86_tss_stack(c, newcpl, ext, &sp, &ss));
 	}
 	if (newcpl < c->cpl) {
 		/* §6.14.4: SS is loaded with a null selector, RPL = new CPL. */
-		c->seg[SEG_SS].sel = (uint16_t)newcpl;
-		c->seg[SEG_SS].base = 0;
-		c->seg[SEG_SS].limit = 0;
-		c->seg[SEG_SS].attr = SEG_ATTR_UNUSABLE |
-				      ((uint32_t)newcpl << SEG_ATTR_DPL_SHIFT);
+		x86_null_ss(&c->seg[SEG_SS], newcpl);
 	}
 	c->cpl = newcpl;
 	x86_desc_to_seg(cd[0], (uint16_t)((csel & 0xfffc) | newcpl),

@@ -8,14 +8,6 @@
 
 #include "cpu/x86/system.h"
 
-/* Is `la` canonical for the current linear-address width (48 or 57)? */
-static int canonical(const struct cpu *c, uint64_t la)
-{
-	int bits = (c->cr4 & CR4_LA57) ? 57 : 48;
-	int64_t s = (int64_t)(la << (64 - bits)) >> (64 - bits);
-	return (uint64_t)s == la;
-}
-
 /* #SS(0) for stack-segment accesses, #GP(0) for the others. */
 static int seg_fault(struct cpu *c, int seg)
 {
@@ -32,7 +24,7 @@ static int seg_linear(struct cpu *c, int seg, uint64_t off, int size,
 {
 	if (c->code_bits == 64) {
 		uint64_t a = x86_la64(c, seg, off);
-		if (!canonical(c, a) || !canonical(c, a + size - 1))
+		if (!x86_canonical(c, a) || !x86_canonical(c, a + size - 1))
 			return seg_fault(c, seg);
 		*la = a;
 		return X86_OK;
@@ -221,7 +213,7 @@ int x86_pop(struct cpu *c, int size, uint64_t *v)
 
 int x86_read_sys(struct cpu *c, uint64_t la, int size, uint64_t *v)
 {
-	if (c->code_bits == 64 && !canonical(c, la))
+	if (c->code_bits == 64 && !x86_canonical(c, la))
 		return x86_raise_err(c, EXC_GP, 0);
 	if (c->code_bits != 64)
 		la &= 0xffffffffull;
@@ -230,7 +222,7 @@ int x86_read_sys(struct cpu *c, uint64_t la, int size, uint64_t *v)
 
 int x86_write_sys(struct cpu *c, uint64_t la, int size, uint64_t v)
 {
-	if (c->code_bits == 64 && !canonical(c, la))
+	if (c->code_bits == 64 && !x86_canonical(c, la))
 		return x86_raise_err(c, EXC_GP, 0);
 	if (c->code_bits != 64)
 		la &= 0xffffffffull;
@@ -242,7 +234,7 @@ int x86_fetch(struct cpu *c, uint64_t rip, uint8_t *buf, int n, uint64_t *pa)
 	uint64_t la;
 	if (c->code_bits == 64) {
 		la = rip;
-		if (!canonical(c, la)) {
+		if (!x86_canonical(c, la)) {
 			x86_pend(c, EXC_GP, 1, 0);
 			return -1;
 		}
@@ -263,7 +255,7 @@ int x86_fetch(struct cpu *c, uint64_t rip, uint8_t *buf, int n, uint64_t *pa)
 		uint64_t a = la + got;
 		if (c->code_bits != 64)
 			a &= 0xffffffffull;
-		else if (!canonical(c, a))
+		else if (!x86_canonical(c, a))
 			break;
 		if (mmu_translate(&c->mmu, a, MMU_EXEC, &p, &f) != 0) {
 			if (got == 0) {

@@ -22,6 +22,14 @@ int x86_read_slow(struct cpu *c, int seg, uint64_t off, int size, uint64_t *v,
 int x86_write_slow(struct cpu *c, int seg, uint64_t off, int size,
 		   uint64_t v) WUR;
 
+/* Bits 63:47 (63:56 with 5-level paging) all equal (SDM vol. 1
+ * §3.3.7.1). */
+static inline int x86_canonical(const struct cpu *c, uint64_t a)
+{
+	int sh = (c->cr4 & CR4_LA57) ? 64 - 57 : 64 - 48;
+	return (uint64_t)((int64_t)(a << sh) >> sh) == a;
+}
+
 /* Load/store `size` bytes at a host pointer; constant sizes fold. */
 static inline uint64_t x86_host_ld(const uint8_t *p, int size)
 {

@@ -112,14 +112,6 @@ static inline WUR int x86_E_rmw_put(struct cpu *c, const struct insn *i,
 	return x86_write(c, i->seg, ea, size, v);
 }
 
-/* Bits 63:47 (63:56 with 5-level paging) all equal (SDM vol. 1
- * §3.3.7.1). */
-static inline int x86_canonical(const struct cpu *c, uint64_t a)
-{
-	int sh = (c->cr4 & CR4_LA57) ? 64 - 57 : 64 - 48;
-	return (uint64_t)((int64_t)(a << sh) >> sh) == a;
-}
-
 /* Continue at `target`: truncated to the operand size outside 64-bit
  * mode (SDM vol. 2 "JMP"), #GP(0) when non-canonical in 64-bit mode or
  * beyond the CS limit otherwise.  X86_OK or X86_EXC. */

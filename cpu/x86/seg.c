@@ -112,6 +112,57 @@ int x86_load_seg(struct cpu *c, int seg, uint16_t sel)
 	return X86_OK;
 }
 
+/* Stack pointer for privilege level `pl` from the current TSS. */
+int x86_tss_stack(struct cpu *c, int pl, int ext, uint64_t *sp, uint16_t *ss)
+{
+	unsigned type = c->tr.attr & SEG_ATTR_TYPE;
+	uint64_t v;
+	if (c->long_mode) {
+		uint64_t off = 4 + 8 * (uint64_t)pl;
+		if (off + 7 > c->tr.limit)
+			return x86_raise_err(c, EXC_TS, (c->tr.sel & 0xfffc) | ext);
+		TRY(x86_read_sys(c, c->tr.base + off, 8, sp));
+		*ss = 0;
+		return X86_OK;
+	}
+	int wide = (type & 8) != 0; /* 32-bit TSS */
+	uint64_t off = wide ? 4 + 8 * (uint64_t)pl : 2 + 4 * (uint64_t)pl;
+	uint64_t need = wide ? off + 5 : off + 3;
+	if (need > c->tr.limit)
+		return x86_raise_err(c, EXC_TS, (c->tr.sel & 0xfffc) | ext);
+	TRY(x86_read_sys(c, c->tr.base + off, wide ? 4 : 2, sp));
+	TRY(x86_read_sys(c, c->tr.base + off + (wide ? 4 : 2), 2, &v));
+	*ss = (uint16_t)v;
+	return X86_OK;
+}
+
+/* Load SS for an inner-privilege stack switch (§6.12.1: #TS rules). */
+int x86_load_inner_ss(struct cpu *c, uint16_t sel, int dpl, int ext)
+{
+	if ((sel & 0xfffc) == 0)
+		return x86_raise_err(c, EXC_TS, ext);
+	if ((sel & 3) != dpl)
+		return x86_raise_err(c, EXC_TS, (sel & 0xfffc) | ext);
+	uint64_t d[2];
+	TRY(x86_read_descriptor(c, sel, d, 0));
+	unsigned type = (d[0] >> 40) & 0xf;
+	if (!((d[0] >> 44) & 1) || (type & 8) || !(type & 2) ||
+	    (int)((d[0] >> 45) & 3) != dpl)
+		return x86_raise_err(c, EXC_TS, (sel & 0xfffc) | ext);
+	if (!((d[0] >> 47) & 1))
+		return x86_raise_err(c, EXC_SS, (sel & 0xfffc) | ext);
+	x86_desc_to_seg(d[0] | (1ull << 40), sel, &c->seg[SEG_SS]);
+	return X86_OK;
+}
+
+void x86_null_ss(struct x86_seg *s, int rpl)
+{
+	s->sel = (uint16_t)rpl;
+	s->base = 0;
+	s->limit = 0;
+	s->attr = SEG_ATTR_UNUSABLE | ((uint32_t)rpl << SEG_ATTR_DPL_SHIFT);
+}
+
 /* 06 0E 16 1E, 0F A0, 0F A8: PUSH Sreg. */
 static int sreg_of(const struct insn *i)
 {

@@ -137,11 +137,6 @@ int op_syscall(struct cpu *c, const struct insn *i)
 	return X86_OK;
 }
 
-static int canonical48(uint64_t a)
-{
-	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /* 0F 07: SYSRET — back to CPL 3; REX.W returns to 64-bit code. */
 int op_sysret(struct cpu *c, const struct insn *i)
 {
@@ -151,7 +146,7 @@ int op_sysret(struct cpu *c, const struct insn *i)
 		return x86_raise_err(c, EXC_GP, 0);
 	uint16_t sel = (uint16_t)(c->star >> 48);
 	if (i->opsize == 8) {
-		if (!canonical48(c->regs[R_RCX]))
+		if (!x86_canonical(c, c->regs[R_RCX]))
 			return x86_raise_err(c, EXC_GP, 0);
 		flat_seg(&c->seg[SEG_CS], (uint16_t)((sel + 16) | 3), 3, 1, 1);
 		c->next_rip = c->regs[R_RCX];

@@ -30,6 +30,21 @@ int x86_read_descriptor(struct cpu *c, uint16_t sel, uint64_t d[2], int wide) WU
 /* Unpack a code/data descriptor into the hidden part of a segment. */
 void x86_desc_to_seg(uint64_t d, uint16_t sel, struct x86_seg *s);
 
+/* Stack of privilege level `pl` from the current TSS (SDM vol. 3 §7.7 for
+ * the 64-bit TSS's RSPn, §7.2.1 SSn:ESPn / SSn:SPn for 32- and 16-bit
+ * ones; *ss is 0 in IA-32e mode).  #TS(TR | ext) when outside the TSS
+ * limit.  X86_OK or X86_EXC. */
+int x86_tss_stack(struct cpu *c, int pl, int ext, uint64_t *sp,
+		  uint16_t *ss) WUR;
+
+/* Load SS for a switch to the inner privilege level `dpl` (interrupt
+ * gates, call gates; SDM vol. 3 §6.12.1: #TS/#SS rules).  Changes SS only
+ * on success.  X86_OK or X86_EXC. */
+int x86_load_inner_ss(struct cpu *c, uint16_t sel, int dpl, int ext) WUR;
+
+/* The null SS with RPL `rpl` that IA-32e privilege changes load. */
+void x86_null_ss(struct x86_seg *s, int rpl);
+
 /* Kinds of event for x86_deliver. */
 enum { EV_EXCEPTION, EV_SOFT_INT, EV_EXTERNAL, EV_INT3, EV_INTO, EV_INT1 };
 
