@@ -10,6 +10,7 @@
 
 #include "cpu/x86/cpu.h"
 #include "devices/apic.h"
+#include "tests/unit/check_run.h"
 
 #define NCPU 3
 
@@ -201,9 +202,5 @@ int main(void)
 	tcase_add_test(t, mmio_goes_to_current_cpu);
 	tcase_add_test(t, clock_conversions);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -23,6 +23,7 @@
 
 #include "guests/os/mm/page_alloc.c"
 #include "guests/os/mm/slab.c"
+#include "tests/unit/check_run.h"
 
 /* Hot-loop assertion: check's ck_assert records each passing point (a write per call). */
 #define REQUIRE(cond, ...)                         \
@@ -417,10 +418,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -8,6 +8,7 @@
 
 #include "cpu/x86/handlers.h"
 #include "cpu/x86/system.h"
+#include "tests/unit/check_run.h"
 
 enum { EAX, EBX, ECX, EDX };
 
@@ -202,9 +203,5 @@ int main(void)
 	tcase_add_test(t, limit_cpuid_maxval);
 	tcase_add_test(t, instruction_writes_registers);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed != 0;
+	return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cpu/x86/system.h"
+#include "tests/unit/check_run.h"
 
 #define RAM    (4u << 20)
 #define PML4   0x1000u
@@ -767,9 +768,5 @@ int main(void)
 	suite_add_tcase(s, cr);
 	suite_add_tcase(s, msr);
 	suite_add_tcase(s, io);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed != 0;
+	return check_run(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cpu/x86/handlers.h"
+#include "tests/unit/check_run.h"
 
 static int overlap_field(int a, int b, int any)
 {
@@ -231,9 +232,5 @@ int main(void)
 	tcase_add_test(t, vectors_16_32);
 	tcase_add_test(t, lengths);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cpu/x86/fast.h"
+#include "tests/unit/check_run.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 
@@ -235,9 +236,5 @@ int main(void)
 	tcase_add_test(t, variants_agree);
 	tcase_add_test(t, ea_shapes_agree);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

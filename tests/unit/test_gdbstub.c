@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "emu/gdbstub.h"
+#include "tests/unit/check_run.h"
 
 static struct bus bus;
 static struct cpu cpu;
@@ -207,9 +208,5 @@ int main(void)
 	tcase_add_test(t, pae);
 	tcase_add_test(t, read_write_virt);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

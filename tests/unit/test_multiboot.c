@@ -12,6 +12,7 @@
 #include "emu/emu.h"
 #include "firmware/e820.h"
 #include "firmware/multiboot.h"
+#include "tests/unit/check_run.h"
 
 static struct bus bus;
 static char err[EMU_ERR];
@@ -429,9 +430,5 @@ static Suite *multiboot_suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(multiboot_suite());
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(multiboot_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "emu/emu.h"
+#include "tests/unit/check_run.h"
 
 static struct options o;
 static char err[EMU_ERR];
@@ -109,9 +110,5 @@ int main(void)
 	tcase_add_test(t, sizes);
 	tcase_add_test(t, errors);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include "devices/pit.h"
 #include "devices/rtc.h"
 #include "firmware/pctables.h"
+#include "tests/unit/check_run.h"
 
 static struct bus bus;
 static struct vclock clk;
@@ -258,9 +259,5 @@ int main(void)
 	tcase_add_test(t, ata_pio);
 	tcase_add_test(t, acpi_and_mp_tables);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mmu/mmu.h"
+#include "tests/unit/check_run.h"
 
 static struct bus bus;
 static struct mmu mmu;
@@ -325,9 +326,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(suite());
 }

@@ -9,6 +9,7 @@
 #include "devices/debugexit.h"
 #include "devices/e9.h"
 #include "devices/uart16550.h"
+#include "tests/unit/check_run.h"
 
 static struct bus bus;
 static struct uart16550 uart;
@@ -127,9 +128,5 @@ int main(void)
 	tcase_add_test(t, debug_exit_status);
 	tcase_add_test(t, e9_console);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }
