@@ -28,6 +28,7 @@
 #include "mman.h"
 #include "sched.h"
 #include "segment.h"
+#include "uapi/auxvec.h"
 
 #define EM_X86_64	62
 #define ET_EXEC		2
@@ -36,13 +37,6 @@
 #define PF_X		1
 #define PF_W		2
 #define PF_R		4
-#define AT_NULL		0
-#define AT_PHDR		3
-#define AT_PHENT	4
-#define AT_PHNUM	5
-#define AT_PAGESZ	6
-#define AT_ENTRY	9
-#define AT_RANDOM	25
 #define MAX_ARG_STRLEN	(32ul << 10)	/* all strings of argv and envp together */
 #define MAX_ARGS	256
 #define STACK_INIT	(128ul << 10)	/* Linux's stack_expand */

@@ -13,6 +13,8 @@
  * (SDM vol. 2, SWAPGS: IA32_KERNEL_GS_BASE <-> GS base), and the way back
  * to ring 3 swaps them again.
  */
+#include "calling.h"
+
 	.text
 	.align	16
 	.globl	idt_stubs
@@ -33,41 +35,13 @@ common_entry:
 	testb	$3, 24(%rsp)		/* CS of the frame: from ring 3? */
 	jz	1f
 	swapgs
-1:	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+1:	PUSH_REGS
 	cld
 	movq	%rsp, %rdi
 	call	do_trap
 	.globl	restore_regs_and_return
 restore_regs_and_return:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+	POP_REGS
 	addq	$16, %rsp	/* vector and error code */
 	testb	$3, 8(%rsp)		/* back to ring 3? */
 	jz	2f

@@ -13,6 +13,7 @@
  * addresses in regs->ip (SYSRET with a non-canonical RCX would fault in
  * ring 0).
  */
+#include "calling.h"
 #include "percpu.h"
 #include "segment.h"
 
@@ -29,39 +30,11 @@ entry_SYSCALL_64:
 	pushq	%rcx			/* ip */
 	pushq	$0			/* error code */
 	pushq	$-1			/* vector: a system call */
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	cld
 	movq	%rsp, %rdi
 	call	do_syscall_64
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+	POP_REGS
 	movq	16(%rsp), %rcx		/* ip */
 	movq	32(%rsp), %r11		/* flags */
 	movq	40(%rsp), %rsp		/* sp */

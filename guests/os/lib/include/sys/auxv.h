@@ -2,14 +2,7 @@
 #ifndef _SYS_AUXV_H
 #define _SYS_AUXV_H
 
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_ENTRY 9
-#define AT_RANDOM 25
-#define AT_EXECFN 31
+#include "../../../include/uapi/auxvec.h" /* the ABI, shared with the kernel */
 
 /* getauxval: the value of entry TYPE, or 0 if the kernel passed none. */
 unsigned long getauxval(unsigned long type);
