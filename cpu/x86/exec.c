@@ -90,7 +90,6 @@ void x86_update_mode(struct cpu *c)
 		c->code_bits = 64;
 	else
 		c->code_bits = (cs->attr & SEG_ATTR_DB) ? 32 : 16;
-	c->block_break = 1;
 	cpu_sync_mmu(c);
 }
 
