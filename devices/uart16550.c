@@ -82,9 +82,15 @@ static void update_irq(struct uart16550 *u)
 	}
 }
 
+/* The receiver holds 16 bytes in FIFO mode, one (RBR) without. */
+static int rx_capacity(const struct uart16550 *u)
+{
+	return (u->fcr & FCR_ENABLE) ? UART_FIFO : 1;
+}
+
 static void rx_push(struct uart16550 *u, uint8_t byte)
 {
-	if (u->rx_count == UART_FIFO) {
+	if (u->rx_count >= rx_capacity(u)) {
 		u->lsr |= LSR_OE;
 		return;
 	}
@@ -235,10 +241,12 @@ void uart_write(struct uart16550 *u, int reg, uint8_t val)
 
 void uart_poll_input(struct uart16550 *u)
 {
-	if (!u->out || (u->mcr & MCR_LOOP) || u->rx_count == UART_FIFO)
+	/* Host input waits while the receiver is full, as a terminal's flow
+	   control would have it: nothing is lost to overrun. */
+	if (!u->out || (u->mcr & MCR_LOOP) || u->rx_count >= rx_capacity(u))
 		return;
 	uint8_t buf[UART_FIFO];
-	size_t n = chardev_read(u->out, buf, (size_t)(UART_FIFO - u->rx_count));
+	size_t n = chardev_read(u->out, buf, (size_t)(rx_capacity(u) - u->rx_count));
 	for (size_t i = 0; i < n; i++)
 		rx_push(u, buf[i]);
 	if (n)

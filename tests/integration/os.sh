@@ -121,4 +121,38 @@ echo "$cases" | while IFS='|' read -r name append mem rd; do
 	echo "exit status: $?" >>"$tmp/$name.q"
 	check "$name" qemu "$tmp/$name.q" "$rd"
 done
+
+# The console as a terminal user drives it: commands typed on the UART
+# (here a pipe), `exit N` powering off with isa-debug-exit's status
+# (N << 1) | 1; "script=" alone is an interactive shell, poweroff=0 gives
+# one after the script.
+#   PASS|FAIL|SKIP os console-NAME mmulab|qemu
+console() {	# NAME APPEND INPUT N WANT-LINE
+	for who in mmulab qemu; do
+		out="$tmp/console-$1.$who"
+		if [ "$who" = mmulab ]; then
+			printf "$3" | "$mmulab" --max-insns 4000000000 -m 128 -append "$2" \
+				-initrd "$build/guests/os/initrd.cpio" "$kernel" >"$out" 2>&1
+		elif [ -n "$qemu" ]; then
+			printf "$3" | timeout 60 "$qemu" -accel tcg -cpu max -m 128 -kernel "$kernel" \
+				-append "$2" -initrd "$build/guests/os/initrd.cpio" -serial stdio \
+				-display none -no-reboot -monitor none \
+				-device isa-debug-exit,iobase=0xf4,iosize=4 >"$out" 2>&1
+		else
+			echo "SKIP os console-$1 qemu (qemu-system-x86_64 not installed)"
+			continue
+		fi
+		s=$?
+		if [ $s -eq $(($4 * 2 + 1)) ] && grep -qx "$5" "$out" &&
+		   grep -qx "init: exited with status $4" "$out"; then
+			echo "PASS os console-$1 $who"
+		else
+			echo "FAIL os console-$1 $who (status $s, want $(($4 * 2 + 1)) and a line '$5')"
+			tail -n 5 "$out" | sed 's/^/    /'
+		fi
+	done
+}
+console shell "script=" 'echo typed at the console\nexit 4\n' 4 'typed at the console'
+console after-script "script=/demo.sh poweroff=0" 'exit 5\n' 5 \
+	'init: the script ended with status 0; an interactive shell follows (exit N powers off with status N)'
 exit 0

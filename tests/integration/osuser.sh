@@ -147,6 +147,71 @@ if [ "$(uname -sm)" = "Linux x86_64" ]; then
 	PATH="$bin" "$bin/init" "$tmp/script" >"$tmp/init" 2>&1
 	echo "exit $?" >>"$tmp/init"
 	check init "$tmp/init" '^hello two  words x$' '^after segv 139$' '^exit 3$'
+
+	# The /proc viewers against the host's own /proc, read independently:
+	# meminfo's MemTotal line, buddyinfo's zones in order, vmstat's pgfault
+	# not below the count read before it ran, ps's line for pid 1 (its
+	# comm from /proc/1/stat) and for itself, and pmap of a process
+	# stopped in read(2): one line per /proc/PID/maps line with its start
+	# and size, and the total of those sizes.
+	"$bin/meminfo" >"$tmp/meminfo"
+	if [ "$(grep '^MemTotal:' "$tmp/meminfo" | tr -s ' ')" = "$(grep '^MemTotal:' /proc/meminfo | tr -s ' ')" ]; then
+		echo "PASS osuser meminfo"
+	else
+		echo "FAIL osuser meminfo ($(head -1 "$tmp/meminfo"))"
+	fi
+	"$bin/buddyinfo" >"$tmp/buddyinfo"
+	if [ -s "$tmp/buddyinfo" ] &&
+	   [ "$(awk '{ print $1, $2, $4 }' "$tmp/buddyinfo")" = "$(awk '{ print $1, $2, $4 }' /proc/buddyinfo)" ]; then
+		echo "PASS osuser buddyinfo"
+	else
+		echo "FAIL osuser buddyinfo"
+	fi
+	before=$(awk '$1 == "pgfault" { print $2 }' /proc/vmstat)
+	"$bin/vmstat" >"$tmp/vmstat"
+	after=$(awk '$1 == "pgfault" { print $2 }' "$tmp/vmstat")
+	if [ -n "$after" ] && [ "$after" -ge "$before" ] && grep -q '^pgmajfault [0-9]' "$tmp/vmstat"; then
+		echo "PASS osuser vmstat"
+	else
+		echo "FAIL osuser vmstat (pgfault $after, before $before)"
+	fi
+	"$bin/ps" >"$tmp/ps"
+	comm1=$(sed 's/^[0-9]* (\(.*\)) .*/\1/' /proc/1/stat)
+	if awk -v c="$comm1" '$1 == 1 && $2 == c { one = 1 } $2 == "ps" { me = 1 } END { exit !(one && me) }' "$tmp/ps"; then
+		echo "PASS osuser ps"
+	else
+		echo "FAIL osuser ps (no line for pid 1 ($comm1) or for ps)"
+		head -3 "$tmp/ps" | sed 's/^/    /'
+	fi
+	mkfifo "$tmp/fifo"
+	exec 3<>"$tmp/fifo"	# a writer that never writes: sh waits in read(2)
+	"$bin/sh" <"$tmp/fifo" >/dev/null 2>&1 &
+	pid=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q 'rw-p.*\[stack\]' /proc/$pid/maps 2>/dev/null &&
+			[ "$(cat /proc/$pid/comm 2>/dev/null)" = sh ] && break
+		sleep 0.1
+	done
+	"$bin/pmap" "$pid" >"$tmp/pmap" 2>&1
+	# (hex by hand: mawk has no strtonum; page-aligned values are exact
+	# in a double)
+	awk 'function hex(s,  v, i) { for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
+	     { split($1, r, "-"); print substr("0000000000000000" r[1], length(r[1]) + 1), (hex(r[2]) - hex(r[1])) / 1024 }' \
+		/proc/$pid/maps >"$tmp/pmap.want" 2>/dev/null
+	awk 'length($1) == 16 && $1 ~ /^[0-9a-f]+$/ { print $1, $2 }' "$tmp/pmap" >"$tmp/pmap.got"
+	total=$(awk '{ t += $2 } END { print t }' "$tmp/pmap.want")
+	if [ -s "$tmp/pmap.want" ] && cmp -s "$tmp/pmap.want" "$tmp/pmap.got" &&
+	   grep -q "^total kB  *$total " "$tmp/pmap" && grep -q "^$pid:   sh$" "$tmp/pmap"; then
+		echo "PASS osuser pmap"
+	else
+		echo "FAIL osuser pmap (pid $pid)"
+		diff "$tmp/pmap.want" "$tmp/pmap.got" | head -5 | sed 's/^/    /'
+		head -3 "$tmp/pmap" | sed 's/^/    /'
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	exec 3>&-
 else
 	echo "SKIP osuser workloads (need Linux x86_64 to run them natively)"
 fi

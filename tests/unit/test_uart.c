@@ -86,6 +86,35 @@ START_TEST(iir_thre_and_fifo)
 }
 END_TEST
 
+/* Host input fills the receiver only as far as it holds: one byte (RBR)
+   without the FIFO, 16 with it (PC16550D datasheet, "FIFO Control
+   Register"); the rest waits in the host, so none is lost to overrun. */
+START_TEST(receiver_capacity_and_flow)
+{
+	int in[2];
+	ck_assert_int_eq(pipe(in), 0);
+	out.in_fd = in[0];
+	ck_assert_int_eq(write(in[1], "abcdefghijklmnopqrstuvwxyz", 26), 26);
+	uart_poll_input(&uart);
+	ck_assert_uint_eq(uart.rx_count, 1);
+	uart_poll_input(&uart);
+	ck_assert_uint_eq(uart.rx_count, 1);
+	ck_assert_uint_eq(bus_pio_read(&bus, 0x3fd, 1) & 0x03, 0x01); /* DR, no OE */
+	ck_assert_uint_eq(bus_pio_read(&bus, 0x3f8, 1), 'a');
+	bus_pio_write(&bus, 0x3fa, 1, 0x01); /* FIFO on (clears it: empty anyway) */
+	uart_poll_input(&uart);
+	ck_assert_uint_eq(uart.rx_count, 16);
+	for (int i = 0; i < 16; i++)
+		ck_assert_uint_eq(bus_pio_read(&bus, 0x3f8, 1), 'b' + i);
+	uart_poll_input(&uart);
+	ck_assert_uint_eq(uart.rx_count, 9);
+	ck_assert_uint_eq(bus_pio_read(&bus, 0x3f8, 1), 'r');
+	ck_assert_uint_eq(bus_pio_read(&bus, 0x3fd, 1) & 0x02, 0); /* never OE */
+	close(in[0]);
+	close(in[1]);
+}
+END_TEST
+
 START_TEST(scratch)
 {
 	bus_pio_write(&bus, 0x3ff, 1, 0x5a);
@@ -124,6 +153,7 @@ int main(void)
 	tcase_add_test(t, divisor_latch);
 	tcase_add_test(t, loopback_probe);
 	tcase_add_test(t, iir_thre_and_fifo);
+	tcase_add_test(t, receiver_capacity_and_flow);
 	tcase_add_test(t, scratch);
 	tcase_add_test(t, debug_exit_status);
 	tcase_add_test(t, e9_console);

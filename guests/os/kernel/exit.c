@@ -7,8 +7,12 @@
  * wait4() reaps a zombie child: its counts join the parent's children
  * totals (RUSAGE_CHILDREN), its stack and task are freed.
  *
- * When init itself ends, the system powers off through isa-debug-exit:
- * status 1 if init exited with 0, 3 otherwise (panic.c's codes).
+ * When init itself ends, the system powers off through isa-debug-exit
+ * with init's exit status s (bits 8-15 of code, or 128 + the signal
+ * that killed it, as a shell reports it), which mmulab and QEMU
+ * turn into their own exit status (s << 1) | 1: 1 for success, 3 for
+ * status 1, and so on (so a script's status 2 and 3 look like panic.c's
+ * and an Oops's codes: their console lines tell them apart).
  */
 #include "asm.h"
 #include "errno.h"
@@ -41,14 +45,16 @@ void do_exit(int code)
 			tsk->files[fd] = NULL;
 		}
 	if (tsk->pid == 1) {
-		printk("init: exited with status %d\n", (code >> 8) & 0xff);
+		int status = code & 0x7f ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
+
+		printk("init: exited with status %d\n", status);
 		printk("vmstat: pgfault %lu pgmajfault %lu cow_fault %lu zero_page_fault %lu anon_fault %lu "
 		       "file_fault %lu tlb_local_flush_one %lu tlb_local_flush_all %lu\n",
 		       vmstat.pgfault, vmstat.pgmajfault, vmstat.cow_fault, vmstat.zero_page_fault, vmstat.anon_fault,
 		       vmstat.file_fault, vmstat.tlb_local_flush_one, vmstat.tlb_local_flush_all);
 		show_mem_summary("at power-off");
 		printk("reboot: Power down\n");
-		machine_exit(code ? EXIT_FAILED : EXIT_POWEROFF);
+		machine_exit(status);
 	}
 	/* Orphans go to init, which reaps them. */
 	while (!list_empty(&tsk->children)) {

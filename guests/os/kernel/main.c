@@ -13,8 +13,10 @@
  *                   the scheduler and its timer, then pid 1: init=PATH
  *                   (default /bin/init) with the script named by script=
  *                   (default /demo.sh; "script=" alone: an interactive
- *                   shell); pid 0 becomes the idle task.  The system
- *                   powers off when init exits (kernel/exit.c).
+ *                   shell; poweroff=0: an interactive shell after the
+ *                   script); pid 0 becomes the idle task.  The system
+ *                   powers off when init exits, with its status
+ *                   (kernel/exit.c).
  *
  * Without an initrd there is nothing to run: the kernel powers off
  * through isa-debug-exit, status 1 when every self-test passed, 3 if not.
@@ -37,8 +39,8 @@ int selftest_buddyinfo(void);
 /* Starts pid 1 from the initrd and becomes the idle task. */
 static void rest_init(void)
 {
-	char init[64] = "/bin/init", script[64] = "/demo.sh";
-	const char *argv[3] = { init, script, NULL };
+	char init[64] = "/bin/init", script[64] = "/demo.sh", poweroff[8] = "1";
+	const char *argv[4] = { init }, **arg = argv + 1;
 	int files = initramfs_init();
 
 	if (files < 0)
@@ -46,8 +48,12 @@ static void rest_init(void)
 	printk("Unpacking initramfs: %d files\n", files);
 	cmdline_get("init", init, sizeof(init));
 	cmdline_get("script", script, sizeof(script));
-	if (!script[0])
-		argv[1] = NULL;
+	cmdline_get("poweroff", poweroff, sizeof(poweroff));
+	if (script[0] && poweroff[0] == '0')
+		*arg++ = "-i";		/* an interactive shell after the script */
+	if (script[0])
+		*arg++ = script;
+	*arg = NULL;
 	zero_page_init();
 	sched_init();
 	syscall_init();

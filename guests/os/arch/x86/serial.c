@@ -16,6 +16,8 @@
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
 
+void serial_poll(void);
+
 void serial_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
@@ -23,7 +25,8 @@ void serial_init(void)
 	outb(COM1 + 0, 0x01);		/* 115200 / 1 */
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + UART_LCR, 0x03);	/* 8N1 */
-	outb(COM1 + UART_FCR, 0x07);
+	serial_poll();			/* a byte already typed: keep it */
+	outb(COM1 + UART_FCR, 0x07);	/* FIFOs on, both emptied */
 	outb(COM1 + UART_MCR, 0x03);
 }
 
