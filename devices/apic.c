@@ -172,8 +172,9 @@ static void apic_reset(struct lapic *l)
 	l->timer.when = VTIMER_OFF;
 }
 
-/* One APIC takes a message, by delivery mode (SDM §10.6.1, ICR bits 10:8). */
-static void accept(struct lapic *l, int mode, uint8_t vector, int level_trig)
+/* One APIC takes a message, by delivery mode (SDM §10.6.1, ICR bits 10:8).
+ * Returns 1 when it did. */
+static int accept(struct lapic *l, int mode, uint8_t vector, int level_trig)
 {
 	switch (mode) {
 	case APIC_DM_FIXED:
@@ -181,7 +182,7 @@ static void accept(struct lapic *l, int mode, uint8_t vector, int level_trig)
 		/* §10.4.7.2: a software-disabled APIC still takes NMI, INIT,
 		 * SMI and start-up messages, but no fixed interrupts. */
 		if (!sw_enabled(l))
-			return;
+			return 0;
 		l->ipis_received++;
 		accept_fixed(l, vector, level_trig);
 		break;
@@ -201,8 +202,9 @@ static void accept(struct lapic *l, int mode, uint8_t vector, int level_trig)
 		cpu_sipi(l->cpu, vector);
 		break;
 	default:
-		break; /* SMI, ExtINT as a message: not modelled */
+		return 0; /* SMI, ExtINT as a message: not modelled */
 	}
+	return 1;
 }
 
 /* SDM §10.6.2.1-2: physical destination = APIC ID (FFH: all); logical:
@@ -236,7 +238,8 @@ int apic_deliver(struct apic_bus *ab, int from, int shorthand, uint8_t dest,
 		}
 		if (!hit || !hw_enabled(t))
 			continue;
-		accept(t, mode, vector, level_trig);
+		if (accept(t, mode, vector, level_trig) && from >= 0 && ab->ipi_watch)
+			ab->ipi_watch(ab->ipi_opaque, from, i, mode, vector);
 		n++;
 		/* Lowest priority: one CPU takes it; mmulab picks the first
 		 * match (the SDM leaves the arbitration model-specific). */

@@ -66,6 +66,10 @@ struct apic_bus {
 	/* EOI of a level-triggered vector: the IOAPIC clears Remote IRR. */
 	void (*eoi)(void *opaque, int vector);
 	void *eoi_opaque;
+	/* A watcher (the visualiser), or NULL: told of each interrupt message
+	 * an APIC accepted from another's ICR (`from`, `to`: vCPU indexes). */
+	void (*ipi_watch)(void *opaque, int from, int to, int mode, uint8_t vector);
+	void *ipi_opaque;
 };
 
 /*

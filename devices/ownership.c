@@ -2,7 +2,7 @@
  * devices/ownership.c — the frame-ownership channel (protocol in
  * ownership.h): a byte of kind and a word of owner per guest frame,
  * written by the guest OS through four ports, read by the visualiser and
- * --stats.  It never raises an interrupt and never blocks the guest.
+ * --stats, and a ring of the process exits and OOM kills it reports.  It never raises an interrupt and never blocks the guest.
  */
 #include "devices/ownership.h"
 
@@ -27,6 +27,17 @@ static void ownership_write(void *opaque, uint16_t port, int size, uint32_t val)
 	case 8: {
 		uint8_t kind = (uint8_t)val;
 		uint64_t n = val >> 8, pfn = o->next_pfn;
+		if (kind == OWN_EV_EXIT || kind == OWN_EV_OOM_KILL) {
+			struct ownership_event *e = &o->events[o->nevents++ % OWNERSHIP_EVENTS];
+			const char *comm = ownership_comm(o, o->next_pid);
+			e->type = kind;
+			e->pid = o->next_pid;
+			e->arg = val >> 8;
+			memset(e->comm, 0, sizeof(e->comm));
+			if (comm)
+				memcpy(e->comm, comm, sizeof(e->comm) - 1);
+			break;
+		}
 		if (kind >= OWN_NR_KINDS)
 			break;
 		for (uint64_t i = 0; i < n && pfn + i < o->nframes; i++) {

@@ -12,7 +12,12 @@
  *   0x594 PID   owner of the next report (0: the kernel), and the pid whose
  *               name the next COMM bytes give
  *   0x598 CMD   bits 7:0 kind, bits 31:8 count: frames PFN..PFN+count-1
- *               become `kind` owned by PID; PFN then advances by count
+ *               become `kind` owned by PID; PFN then advances by count.
+ *               Kinds 80H and up are events about process PID instead
+ *               (PFN is left alone): 80H the process ended, bits 31:8 its
+ *               wait status as Linux encodes it (exit code in 15:8, or
+ *               the killing signal in 6:0); 81H the OOM killer chose it
+ *               as its victim (bits 31:8 zero)
  *   0x59C COMM  (8-bit OUT) the next byte of a process name; 0 ends the name
  *               and records it for PID (names longer than 15 bytes are cut)
  * Kinds: 0 free, 1 kernel, 2 slab, 3 page table, 4 anonymous, 5 file
@@ -30,6 +35,15 @@
 #define OWNERSHIP_SIZE 16
 #define OWNERSHIP_MAGIC 0x314e574fu /* "OWN1" */
 #define OWNERSHIP_NAMES 256
+#define OWNERSHIP_EVENTS 64
+
+/* Events (CMD kinds 80H and up). */
+enum { OWN_EV_EXIT = 0x80, OWN_EV_OOM_KILL = 0x81 };
+
+struct ownership_event {
+	uint32_t type, pid, arg; /* OWN_EV_*, the process, bits 31:8 of CMD */
+	char comm[16];           /* its name when the event came, or "" */
+};
 
 enum ownership_kind {
 	OWN_FREE, OWN_KERNEL, OWN_SLAB, OWN_PGTABLE, OWN_ANON, OWN_FILE, OWN_ZERO,
@@ -49,6 +63,8 @@ struct ownership {
 	} names[OWNERSHIP_NAMES]; /* the latest names, a ring */
 	int next_name;
 	uint64_t reports;
+	struct ownership_event events[OWNERSHIP_EVENTS]; /* a ring */
+	uint64_t nevents; /* events in all; the latest at (nevents - 1) % size */
 };
 
 /* Claim the ports and allocate the per-frame arrays for ram_size bytes.

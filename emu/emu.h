@@ -99,12 +99,20 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
  * RAM_MIN..RAM_MAX) with a reason in `err`. */
 int options_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 
-/* A -display value: none, sdl, or png:DIR[,every=MS]. */
+/* A -display value: none, sdl[,OPTS] or png:DIR[,every=MS][,OPTS]
+ * (emu/viz/README.md). */
 enum { DISPLAY_NONE, DISPLAY_SDL, DISPLAY_PNG };
+enum { OVERLAY_NONE, OVERLAY_HEAT, OVERLAY_AD };
 struct display_spec {
 	int kind;
-	char dir[1024];    /* png: the directory */
+	char dir[1024];    /* png: the directory; sdl: shots=, "" = . */
 	uint64_t every_ms; /* png: snapshot period in virtual ms, 0: only at exit */
+	int cpu;           /* cpu=N: the vCPU shown */
+	int has_frame, has_walk;
+	uint64_t frame;    /* frame=PFN: the frame inspected */
+	uint64_t walk;     /* walk=ADDR: the walk shown (read-only) */
+	int overlay;       /* overlay=: OVERLAY_* on the MMU's frame map */
+	int paused, hold;  /* sdl: start paused; keep the window at the end */
 };
 /* Parse a -display value.  Returns 0, or -1 with a reason in `err`. */
 int options_parse_display(const char *s, struct display_spec *d, char *err,

@@ -22,7 +22,7 @@ $(BUILD)/mmulab: $(EMU_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libmmulab.a
 # error.  With a display
 # the visualiser's window opens; without one, it writes PNG snapshots.
 run: all
-	@if [ -n "$$DISPLAY" ]; then disp="-display sdl"; \
+	@if [ -n "$$DISPLAY" ]; then disp="-display sdl,hold"; \
 	else mkdir -p $(BUILD)/run-png; disp="-display png:$(BUILD)/run-png"; fi; \
 	echo "$(BUILD)/mmulab $$disp $(RUN_ARGS) $(RUN_KERNEL)"; \
 	$(BUILD)/mmulab $$disp $(RUN_ARGS) $(RUN_KERNEL); s=$$?; \

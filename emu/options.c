@@ -37,10 +37,14 @@ void options_usage(FILE *f)
 	      "                      mmu: page walks, TLB fills, evictions and\n"
 	      "                      invalidations, page faults, CR3 writes\n"
 	      "  -D FILE             write the -d log to FILE (default stderr)\n"
-	      "  -display none|sdl|png:DIR[,every=MS]\n"
+	      "  -display none|sdl[,OPTS]|png:DIR[,every=MS][,OPTS]\n"
 	      "                      the visualiser: none (default), an SDL window\n"
 	      "                      (keys: h for help), or PNG snapshots written to\n"
-	      "                      DIR at the end and every MS ms of virtual time\n"
+	      "                      DIR at the end and every MS ms of virtual time;\n"
+	      "                      OPTS: cpu=N (vCPU shown), frame=PFN (frame\n"
+	      "                      inspected), walk=ADDR (walk shown), overlay=\n"
+	      "                      heat|ad; sdl only: paused (start paused), hold\n"
+	      "                      (window stays at the end), shots=DIR (F12)\n"
 	      "  -no-reboot, -accel ACCEL\n"
 	      "                      accepted for compatibility (a triple fault always\n"
 	      "                      ends the run)\n"
@@ -209,19 +213,74 @@ static const struct {
 	{ "tlb", OPT_TLB, 1 },           { "no-fastpath", OPT_NO_FASTPATH, 0 },
 };
 
+/* One OPT of a -display value (the text after a comma, up to the next
+ * one, `n` bytes): 0, or -1 when it is not one the kind takes. */
+static int display_opt(struct display_spec *d, const char *opt, size_t n)
+{
+	char buf[1100];
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, opt, n);
+	buf[n] = 0;
+	char *eq = strchr(buf, '=');
+	const char *val = eq ? eq + 1 : NULL;
+	uint64_t v;
+	if (eq)
+		*eq = 0;
+	if (d->kind == DISPLAY_PNG && !strcmp(buf, "every") && val)
+		return parse_u64(val, &d->every_ms) == 0 && d->every_ms > 0 ? 0 : -1;
+	if (!strcmp(buf, "cpu") && val) {
+		if (parse_u64(val, &v) != 0 || v >= 64)
+			return -1;
+		d->cpu = (int)v;
+		return 0;
+	}
+	if (!strcmp(buf, "frame") && val) {
+		d->has_frame = 1;
+		return parse_u64(val, &d->frame);
+	}
+	if (!strcmp(buf, "walk") && val) {
+		d->has_walk = 1;
+		return parse_u64(val, &d->walk);
+	}
+	if (!strcmp(buf, "overlay") && val) {
+		static const char *const names[] = { "none", "heat", "ad" };
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(val, names[i])) {
+				d->overlay = i;
+				return 0;
+			}
+		return -1;
+	}
+	if (d->kind == DISPLAY_SDL && !strcmp(buf, "paused") && !val) {
+		d->paused = 1;
+		return 0;
+	}
+	if (d->kind == DISPLAY_SDL && !strcmp(buf, "hold") && !val) {
+		d->hold = 1;
+		return 0;
+	}
+	if (d->kind == DISPLAY_SDL && !strcmp(buf, "shots") && val && *val &&
+	    strlen(val) < sizeof(d->dir)) {
+		strcpy(d->dir, val);
+		return 0;
+	}
+	return -1;
+}
+
 int options_parse_display(const char *s, struct display_spec *d, char *err,
 			  size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
+	const char *opts = NULL;
 	if (strcmp(s, "none") == 0) {
 		d->kind = DISPLAY_NONE;
 		return 0;
 	}
-	if (strcmp(s, "sdl") == 0) {
+	if (strncmp(s, "sdl", 3) == 0 && (s[3] == 0 || s[3] == ',')) {
 		d->kind = DISPLAY_SDL;
-		return 0;
-	}
-	if (strncmp(s, "png:", 4) == 0) {
+		opts = s + 3;
+	} else if (strncmp(s, "png:", 4) == 0) {
 		const char *dir = s + 4, *comma = strchr(dir, ',');
 		size_t n = comma ? (size_t)(comma - dir) : strlen(dir);
 		d->kind = DISPLAY_PNG;
@@ -229,15 +288,22 @@ int options_parse_display(const char *s, struct display_spec *d, char *err,
 			goto bad;
 		memcpy(d->dir, dir, n);
 		d->dir[n] = 0;
-		if (!comma)
-			return 0;
-		if (strncmp(comma, ",every=", 7) == 0 &&
-		    parse_u64(comma + 7, &d->every_ms) == 0 && d->every_ms > 0)
-			return 0;
+		opts = dir + n;
+	} else {
+		goto bad;
 	}
+	while (*opts == ',') {
+		const char *o = opts + 1, *next = strchr(o, ',');
+		size_t n = next ? (size_t)(next - o) : strlen(o);
+		if (display_opt(d, o, n) != 0)
+			goto bad;
+		opts = o + n;
+	}
+	return 0;
 bad:
-	snprintf(err, errlen, "-display %s: expected none, sdl or "
-		 "png:DIR[,every=MS]", s);
+	snprintf(err, errlen, "-display %s: expected none, sdl or png:DIR, each "
+		 "with ,OPT...: cpu=N, frame=PFN, walk=ADDR, overlay=heat|ad|none; "
+		 "png: every=MS; sdl: paused, hold, shots=DIR", s);
 	return -1;
 }
 

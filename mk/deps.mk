@@ -7,8 +7,9 @@ $(BUILD)/.deps-ok: mk/deps.sh mk/deps.mk
 	@mkdir -p $(@D) && touch $@
 
 # What only `make test` needs besides: gdb (the gdbstub is tested with the
-# real gdb) and cpio (the initrd is checked with the real cpio).
-DEB_TEST_PKGS := gdb cpio
+# real gdb), cpio (the initrd is checked with the real cpio), xvfb and
+# xdotool (the visualiser's window is driven on a virtual X server).
+DEB_TEST_PKGS := gdb cpio xvfb xdotool
 
 $(BUILD)/.deps-test-ok: mk/deps.sh mk/deps.mk | $(BUILD)/.deps-ok
 	@sh mk/deps.sh $(DEB_TEST_PKGS)

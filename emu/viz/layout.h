@@ -13,7 +13,8 @@
  *               MEM_X0, what the MMU sees (page tables of the current CR3)
  *               at MEM_X1; legend and counters at LEGEND_X
  *   y 304..560  TLB of the chosen vCPU: every array as sets x ways
- *   y 568..800  page walk (left) and events (right)
+ *   y 568..800  page walk (left, with the frame inspector from FRAME_Y)
+ *               and events (right)
  */
 #ifndef MMULAB_EMU_VIZ_LAYOUT_H
 #define MMULAB_EMU_VIZ_LAYOUT_H
@@ -75,6 +76,23 @@ static inline void layout_mem_cell(uint64_t nframes, int map, uint64_t pfn,
 #define COL_MAP_USER VIZ_RGB(0x40, 0xc0, 0x40)
 #define COL_MAP_SUPER VIZ_RGB(0x50, 0x80, 0xff)
 /* (page-table pages use COL_PGTABLE in both maps) */
+/* Overlays drawn over the MMU's map instead (overlay=heat|ad, key o). */
+#define COL_COLD COL_UNMAPPED /* heat 0 */
+#define COL_AD_NONE VIZ_RGB(0x38, 0x48, 0x70) /* mapped, A and D clear */
+#define COL_AD_A VIZ_RGB(0x40, 0xd0, 0x90)    /* A set, D clear */
+#define COL_AD_D VIZ_RGB(0xff, 0x50, 0x50)    /* D set */
+#define COL_SELECTED VIZ_RGB(0xff, 0xff, 0xff) /* rim of the inspected frame */
+
+/* Heat 1..255 as a ramp from dark red through red and orange to yellow. */
+static inline uint32_t layout_heat_colour(unsigned h)
+{
+	if (!h)
+		return COL_COLD;
+	if (h > 255)
+		h = 255;
+	unsigned r = 0x60 + h * 0x9f / 255, g = h < 96 ? 0x10 : 0x10 + (h - 96) * 0xd0 / 159;
+	return VIZ_RGB(r, g, 0x10);
+}
 
 /* ---- TLB panel ---- */
 #define TLB_Y 304
@@ -139,6 +157,27 @@ static inline void layout_tlb_cell(int x0, int y0, int ways, int set, int way,
 	*y = y0 + (band * ways + way) * TLB_CELL + band * 2;
 }
 
+/* IPIs between vCPUs (bottom right of the TLB panel): a box per vCPU
+ * at IPI_BOX_Y, an arc from sender to receiver above the boxes. */
+#define IPI_X GRAPH_X
+#define IPI_Y 506
+#define IPI_BOX_Y 546
+#define IPI_BOX_H 10
+#define COL_IPI_FIXED VIZ_RGB(0x40, 0xe0, 0xff)
+#define COL_IPI_NMI VIZ_RGB(0xff, 0x40, 0x40)
+#define COL_IPI_INIT VIZ_RGB(0xff, 0xff, 0xff)
+#define COL_SHOOTDOWN COL_FLASH_INVAL
+
+/* Box of vCPU `i` of `n`: left edge and width. */
+static inline void layout_ipi_box(int i, int n, int *x, int *w)
+{
+	int step = GRAPH_W / (n > 0 ? n : 1);
+	if (step > 29)
+		step = 29;
+	*w = step > 3 ? step - 3 : 1;
+	*x = IPI_X + i * step;
+}
+
 /* ---- page walk and events ---- */
 #define WALK_X 8
 #define WALK_Y 568
@@ -148,6 +187,19 @@ static inline void layout_tlb_cell(int x0, int y0, int ways, int set, int way,
  * line 0 names the address, line 1 its index fields, lines 2.. the
  * entries "NAME  @PPPPPPPPPPPP = VVVVVVVVVVVVVVVV  bits". */
 #define WALK_LINE_Y(i) (WALK_Y + LINE_H + 2 + (i) * LINE_H)
+/* After the entries, line 2 + n says where the walk ended: "-> PA
+ * PPPPPPPPPPPP, SIZE page, RIGHTS" or the fault.  The frame inspector
+ * below: a title line at FRAME_Y, then line 0 "frame 0xPFN: ..." with
+ * the guest's and the MMU's view, and one line per mapping
+ * "va VVVVVVVVVVVVVVVV SIZE RIGHTS A D  CR3 CCCCCCCCC pcid N ...". */
+#define FRAME_X WALK_X
+#define FRAME_Y 676
+#define FRAME_LINE_Y(i) (FRAME_Y + LINE_H + 2 + (i) * LINE_H)
+#define FRAME_LINES 11
+/* The help box's top-left corner is (HELP_X, HELP_Y); its first line,
+ * "keys", at (HELP_X + 10, HELP_Y + 8). */
+#define HELP_X 340
+#define HELP_Y 300
 #define COL_TEXT VIZ_RGB(0xd0, 0xd0, 0xd0)
 #define COL_TITLE VIZ_RGB(0xff, 0xd0, 0x60)
 #define COL_BG VIZ_RGB(0x08, 0x08, 0x10)

@@ -3,90 +3,81 @@
  * twice.  Left, the guest's view from the ownership channel
  * (devices/ownership.h): kind, and for anonymous and file pages a hue per
  * owning process.  Right, what the MMU sees: the page tables of the shown
- * vCPU's current CR3, walked here read-only (plain reads of guest RAM, no
- * A/D bits set, no TLB touched, nothing counted), marking the frames that
- * hold paging structures and the frames they map, for user or for
- * supervisor only.  Beside them the legend, with process names as the
- * guest reported them.
+ * vCPU's current CR3, read by pgtree.c (no A/D bit set, no TLB touched,
+ * nothing counted), marking the frames that hold paging structures and
+ * the frames they map, for user or for supervisor only.  Instead of the
+ * MMU's view the right map can show an overlay (key o, overlay=): heat
+ * from recent accesses (state.c) or the A and D bits of the leaf entries
+ * that map each frame.  Beside them the legend, with process names as
+ * the guest reported them, and what the guest reported of its processes.
  */
 #include "emu/viz/internal.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-struct tree {
-	struct bus *bus;
+struct view {
 	uint8_t *map;
 	uint64_t nframes;
-	int wide;     /* 8-byte entries (PAE, IA-32e) or 4-byte (32-bit) */
-	int pse;      /* 32-bit paging: CR4.PSE */
-	long budget;  /* entries still to look at (a guard against odd trees) */
 };
 
-#define ADDR_MASK 0x000ffffffffff000ull
-
-static void mark(struct tree *t, uint64_t pa, uint64_t len, int what)
+static void mark(struct view *t, uint64_t pa, uint64_t len, int what, int bits)
 {
-	for (uint64_t f = pa >> 12; f < (pa + len) >> 12 && f < t->nframes; f++)
-		if (t->map[f] != MV_PGTABLE && (what == MV_PGTABLE || t->map[f] < what))
-			t->map[f] = (uint8_t)what;
+	uint64_t f = pa >> 12, end = (pa + len) >> 12;
+	for (; f < end && f < t->nframes; f++) {
+		uint8_t k = t->map[f] & MV_KIND;
+		if (k != MV_PGTABLE && (what == MV_PGTABLE || k < what))
+			k = (uint8_t)what;
+		t->map[f] = (uint8_t)((t->map[f] & ~MV_KIND) | k | bits);
+	}
 }
 
-/* The paging structure at `table` for `level` (1: page table), reached
- * with user access allowed so far (`user`). */
-static void walk_table(struct tree *t, uint64_t table, int level, int user)
+static void on_table(void *opaque, uint64_t pa)
 {
-	int n = t->wide ? 512 : 1024;
-	const uint8_t *p = bus_ram_range(t->bus, table, 4096);
-	if (!p)
-		return;
-	mark(t, table, 4096, MV_PGTABLE);
-	for (int i = 0; i < n && t->budget > 0; i++, t->budget--) {
-		uint64_t e = 0;
-		memcpy(&e, p + i * (t->wide ? 8 : 4), t->wide ? 8 : 4);
-		if (!(e & PTE_P))
-			continue;
-		int u = user && (e & PTE_U);
-		int big = level == 1 || ((e & PTE_PS) && (t->wide ? level <= 3 : t->pse && level == 2));
-		if (big) {
-			uint64_t size = 1ull << (12 + (level - 1) * (t->wide ? 9 : 10));
-			uint64_t base = t->wide ? (e & ADDR_MASK & ~(size - 1)) : (e & 0xfffff000u & ~(size - 1));
-			mark(t, base, size, u ? MV_USER : MV_SUPER);
-		} else {
-			walk_table(t, t->wide ? e & ADDR_MASK : e & 0xfffff000u, level - 1, u);
-		}
-	}
+	mark(opaque, pa, 4096, MV_PGTABLE, 0);
+}
+
+static int on_leaf(void *opaque, const struct viz_leaf *l)
+{
+	int bits = MV_LEAF | ((l->entry & PTE_A) ? MV_A : 0) | ((l->entry & PTE_D) ? MV_D : 0);
+	mark(opaque, l->pa, l->size, l->user ? MV_USER : MV_SUPER, bits);
+	return 0;
 }
 
 /* Recompute v->mmu_map for the shown vCPU's current page tables. */
 static void mmu_view(struct viz *v)
 {
 	struct machine *m = v->m;
-	const struct mmu *u = &m->cpus[v->cpu].mmu;
-	struct tree t = { .bus = &m->bus, .map = v->mmu_map,
-			  .nframes = m->ownership.nframes, .budget = 4l << 20 };
+	struct viz_space s;
+	struct view t = { .map = v->mmu_map, .nframes = m->ownership.nframes };
 	memset(v->mmu_map, MV_NONE, t.nframes);
-	const struct mmu_ctl *c = &u->ctl;
-	if (!(c->cr0 & CR0_PG))
-		return;
-	if (c->efer & EFER_LMA) {
-		t.wide = 1;
-		walk_table(&t, c->cr3 & ADDR_MASK, (c->cr4 & CR4_LA57) ? 5 : 4, 1);
-	} else if (c->cr4 & CR4_PAE) {
-		t.wide = 1;
-		for (int i = 0; i < 4; i++)
-			if (u->pdpte[i] & PTE_P)
-				walk_table(&t, u->pdpte[i] & ADDR_MASK, 2, 1);
-	} else {
-		t.pse = (c->cr4 & CR4_PSE) != 0;
-		walk_table(&t, c->cr3 & 0xfffff000u, 2, 1);
-	}
+	viz_space_of(&m->cpus[v->cpu].mmu, &s);
+	viz_tree_walk(&m->bus, &s, 4l << 20, on_leaf, on_table, &t);
 }
 
-static uint32_t mmu_colour(int what)
+static uint32_t mmu_colour(const struct viz *v, uint64_t p, uint64_t fpc)
 {
 	static const uint32_t col[] = { COL_UNMAPPED, COL_MAP_SUPER, COL_MAP_USER, COL_PGTABLE };
-	return col[what];
+	uint64_t n = v->m->ownership.nframes;
+	int best = 0;
+	unsigned bits = 0, heat = 0;
+	for (uint64_t q = p; q < p + fpc && q < n; q++) {
+		if ((v->mmu_map[q] & MV_KIND) > best)
+			best = v->mmu_map[q] & MV_KIND;
+		bits |= v->mmu_map[q];
+		if (v->heat[q] > heat)
+			heat = v->heat[q];
+	}
+	switch (v->overlay) {
+	case OVERLAY_HEAT:
+		return layout_heat_colour(heat);
+	case OVERLAY_AD:
+		if (!(bits & MV_LEAF))
+			return COL_UNMAPPED;
+		return (bits & MV_D) ? COL_AD_D : (bits & MV_A) ? COL_AD_A : COL_AD_NONE;
+	default:
+		return col[best];
+	}
 }
 
 static void swatch(struct fb *f, int x, int y, uint32_t c, const char *fmt,
@@ -94,6 +85,43 @@ static void swatch(struct fb *f, int x, int y, uint32_t c, const char *fmt,
 {
 	fb_fill(f, x, y, 8, 7, c);
 	fb_printf(f, x + 12, y, COL_TEXT, fmt, n);
+}
+
+static int processes(struct viz *v, int y)
+{
+	struct fb *f = &v->fb;
+	const struct ownership *o = &v->m->ownership;
+	enum { NP = 10 };
+	uint32_t pids[NP];
+	uint64_t np[NP];
+	int n = 0;
+	for (uint64_t i = 0; i < o->nframes; i++) {
+		if (o->kind[i] != OWN_ANON && o->kind[i] != OWN_FILE)
+			continue;
+		int j;
+		for (j = 0; j < n && pids[j] != o->pid[i]; j++)
+			;
+		if (j == n && n < NP) {
+			pids[n] = o->pid[i];
+			np[n++] = 0;
+		}
+		if (j < n)
+			np[j]++;
+	}
+	fb_text(f, LEGEND_X, y, COL_TITLE, "processes (anon / file)");
+	y += LINE_H;
+	for (int j = 0; j < n; j++, y += LINE_H) {
+		const char *name = ownership_comm(o, pids[j]);
+		fb_fill(f, LEGEND_X, y, 4, 7, viz_kind_colour(OWN_ANON, pids[j]));
+		fb_fill(f, LEGEND_X + 4, y, 4, 7, viz_kind_colour(OWN_FILE, pids[j]));
+		fb_printf(f, LEGEND_X + 12, y, COL_TEXT, "%u %-12s %" PRIu64, pids[j],
+			  name ? name : "?", np[j]);
+	}
+	if (!n) {
+		fb_text(f, LEGEND_X, y, COL_TEXT, "(none reported)");
+		y += LINE_H;
+	}
+	return y;
 }
 
 static void legend(struct viz *v)
@@ -112,42 +140,31 @@ static void legend(struct viz *v)
 		swatch(f, LEGEND_X, y, k == OWN_ANON || k == OWN_FILE ? COL_TEXT
 			: viz_kind_colour(k, 0), fmt, counts[k]);
 	}
-	/* Processes owning anon or file frames, each with its hue. */
-	enum { NP = 12 };
-	uint32_t pids[NP];
-	uint64_t np[NP];
-	int n = 0;
+	y = processes(v, y + 2);
+	fb_printf(f, LEGEND_X, y, COL_TEXT, "oom kills %" PRIu64 "  signalled %" PRIu64
+		  "  exits %" PRIu64, v->oom_kills, v->exits_signal, v->exits);
+	y += LINE_H + 2;
+	uint64_t mc[4] = { 0 }, ad[3] = { 0 };
 	for (uint64_t i = 0; i < o->nframes; i++) {
-		if (o->kind[i] != OWN_ANON && o->kind[i] != OWN_FILE)
-			continue;
-		int j;
-		for (j = 0; j < n && pids[j] != o->pid[i]; j++)
-			;
-		if (j == n && n < NP) {
-			pids[n] = o->pid[i];
-			np[n++] = 0;
-		}
-		if (j < n)
-			np[j]++;
+		mc[v->mmu_map[i] & MV_KIND]++;
+		if (v->mmu_map[i] & MV_LEAF)
+			ad[(v->mmu_map[i] & MV_D) ? 2 : (v->mmu_map[i] & MV_A) ? 1 : 0]++;
 	}
-	y += 4;
-	fb_text(f, LEGEND_X, y, COL_TITLE, "processes (anon / file)");
-	y += LINE_H;
-	for (int j = 0; j < n; j++, y += LINE_H) {
-		const char *name = ownership_comm(o, pids[j]);
-		fb_fill(f, LEGEND_X, y, 4, 7, viz_kind_colour(OWN_ANON, pids[j]));
-		fb_fill(f, LEGEND_X + 4, y, 4, 7, viz_kind_colour(OWN_FILE, pids[j]));
-		fb_printf(f, LEGEND_X + 12, y, COL_TEXT, "%u %-12s %" PRIu64, pids[j],
-			  name ? name : "?", np[j]);
+	if (v->overlay == OVERLAY_HEAT) {
+		fb_text(f, LEGEND_X, y, COL_TITLE, "heat: recent accesses");
+		for (int i = 0; i < 8; i++)
+			fb_fill(f, LEGEND_X + i * 8, y + LINE_H, 8, 7, layout_heat_colour(i ? i * 32 + 31 : 0));
+		fb_text(f, LEGEND_X + 70, y + LINE_H, COL_TEXT, "cold .. hot");
+		fb_printf(f, LEGEND_X, y + 2 * LINE_H, COL_TEXT, "halves every %d ms", HEAT_HALF_MS);
+		return;
 	}
-	if (!n) {
-		fb_text(f, LEGEND_X, y, COL_TEXT, "(none reported)");
-		y += LINE_H;
+	if (v->overlay == OVERLAY_AD) {
+		fb_printf(f, LEGEND_X, y, COL_TITLE, "A/D bits, cpu%d CR3", v->cpu);
+		swatch(f, LEGEND_X, y + LINE_H, COL_AD_D, "dirty %" PRIu64, ad[2]);
+		swatch(f, LEGEND_X, y + 2 * LINE_H, COL_AD_A, "accessed %" PRIu64, ad[1]);
+		swatch(f, LEGEND_X, y + 3 * LINE_H, COL_AD_NONE, "neither %" PRIu64, ad[0]);
+		return;
 	}
-	y += 4;
-	uint64_t mc[4] = { 0 };
-	for (uint64_t i = 0; i < o->nframes; i++)
-		mc[v->mmu_map[i]]++;
 	fb_printf(f, LEGEND_X, y, COL_TITLE, "MMU's view, cpu%d CR3", v->cpu);
 	y += LINE_H;
 	swatch(f, LEGEND_X, y, COL_PGTABLE, "paging structure %" PRIu64, mc[MV_PGTABLE]);
@@ -157,6 +174,20 @@ static void legend(struct viz *v)
 	swatch(f, LEGEND_X, y + 3 * LINE_H, COL_UNMAPPED, "not mapped %" PRIu64, mc[MV_NONE]);
 }
 
+uint64_t viz_frame_at(const struct viz *v, int x, int y)
+{
+	uint64_t n = v->m->ownership.nframes, fpc;
+	int cs;
+	layout_mem_scale(n, &cs, &fpc);
+	int x0 = x >= MEM_X1 ? MEM_X1 : MEM_X0;
+	if (x < x0 || x >= x0 + MEM_COLS * cs || y < MEM_Y)
+		return ~0ull;
+	uint64_t c = (uint64_t)((y - MEM_Y) / cs) * MEM_COLS + (uint64_t)((x - x0) / cs);
+	return c * fpc < n ? c * fpc : ~0ull;
+}
+
+static const char *const overlay_names[] = { "what the MMU sees", "heat", "A/D bits" };
+
 void viz_draw_memory(struct viz *v)
 {
 	struct fb *f = &v->fb;
@@ -164,27 +195,39 @@ void viz_draw_memory(struct viz *v)
 	int cs;
 	uint64_t fpc;
 	layout_mem_scale(o->nframes, &cs, &fpc);
-	/* The tree walk is the dearest part of a frame: in the window, redo
-	 * it six times a second (or when the vCPU shown changed). */
-	if (!v->win || v->gen % 10 == 0 || v->mmu_view_cpu != v->cpu) {
+	/* The tree walk is the dearest part of a frame: in the window, while
+	 * the guest runs, redo it at most every 12th frame (or when the vCPU
+	 * shown changed); paused or ended, once for the state it stopped in. */
+	uint64_t icount = machine_icount(v->m);
+	if (!v->win || v->mmu_view_cpu != v->cpu || (icount != v->mmu_view_icount &&
+	    (v->gen - v->mmu_view_gen >= 12 || v->paused || v->ended))) {
 		mmu_view(v);
 		v->mmu_view_cpu = v->cpu;
+		v->mmu_view_gen = v->gen;
+		v->mmu_view_icount = icount;
 	}
 	fb_printf(f, MEM_X0, MEM_Y - 12, COL_TITLE,
 		  "physical memory, guest's view: %" PRIu64 " frames, %" PRIu64 " per cell",
 		  o->nframes, fpc);
-	fb_printf(f, MEM_X1, MEM_Y - 12, COL_TITLE,
-		  "what the MMU sees: cpu%d CR3=%" PRIx64, v->cpu,
-		  v->m->cpus[v->cpu].mmu.ctl.cr3);
+	fb_printf(f, MEM_X1, MEM_Y - 12, COL_TITLE, "%s: cpu%d CR3=%" PRIx64,
+		  overlay_names[v->overlay], v->cpu, v->m->cpus[v->cpu].mmu.ctl.cr3);
 	for (uint64_t p = 0; p < o->nframes; p += fpc) {
-		int x, y, best = MV_NONE;
-		layout_mem_cell(o->nframes, 0, p, &x, &y, &cs);
-		fb_fill(f, x, y, cs, cs, viz_kind_colour(o->kind[p], o->pid[p]));
-		for (uint64_t q = p; q < p + fpc && q < o->nframes; q++)
-			if (v->mmu_map[q] > best)
-				best = v->mmu_map[q];
-		layout_mem_cell(o->nframes, 1, p, &x, &y, &cs);
-		fb_fill(f, x, y, cs, cs, mmu_colour(best));
+		int x, y;
+		uint32_t c[2] = { viz_kind_colour(o->kind[p], o->pid[p]), mmu_colour(v, p, fpc) };
+		for (int map = 0; map < 2; map++) {
+			layout_mem_cell(o->nframes, map, p, &x, &y, &cs);
+			uint32_t *px = f->px + (size_t)y * (size_t)f->w + (size_t)x;
+			for (int j = 0; j < cs; j++, px += f->w)
+				for (int i = 0; i < cs; i++)
+					px[i] = c[map];
+		}
+	}
+	if (v->sel_pfn < o->nframes) {
+		for (int map = 0; map < 2; map++) {
+			int x, y;
+			layout_mem_cell(o->nframes, map, v->sel_pfn, &x, &y, &cs);
+			fb_frame(f, x - 2, y - 2, cs + 4, cs + 4, COL_SELECTED);
+		}
 	}
 	legend(v);
 }

@@ -5,7 +5,8 @@
  * A valid entry is filled with its PCID's hue, a global one has a white
  * corner; an entry filled, evicted or invalidated in the last frames has
  * a green, red or yellow rim.  Beside them, the L1 hit rate and misses per
- * frame as a graph over the last samples, and the counters.
+ * frame as a graph over the last samples, the counters, and the IPIs
+ * between vCPUs (ipiview.c).
  */
 #include "emu/viz/internal.h"
 
@@ -61,7 +62,7 @@ static void graph(struct viz *v, const struct viz_cpu *c)
 		  (double)maxm);
 }
 
-static void counters(struct viz *v, const struct mmu *u, int y)
+static void counters(struct viz *v, int cpu, const struct mmu *u, int y)
 {
 	struct fb *f = &v->fb;
 	uint64_t h = 0, fills = 0, ev = 0, inv = 0;
@@ -84,6 +85,12 @@ static void counters(struct viz *v, const struct mmu *u, int y)
 	fb_printf(f, GRAPH_X, y + 4 * LINE_H, COL_TEXT, "invalidated %" PRIu64, inv);
 	fb_printf(f, GRAPH_X, y + 5 * LINE_H, COL_TEXT, "A/D writes %" PRIu64 " #PF %" PRIu64,
 		  u->stats.ad_writes, u->stats.faults);
+	if (cpu < v->m->apics.n) {
+		const struct lapic *l = &v->m->apics.apic[cpu];
+		fb_printf(f, GRAPH_X, y + 6 * LINE_H, COL_TEXT, "IPIs sent %" PRIu64
+			  " received %" PRIu64, l->ipis_sent, l->ipis_received);
+	}
+	y += LINE_H;
 	fb_fill(f, GRAPH_X, y + 6 * LINE_H + 2, 4, 4, COL_FLASH_FILL);
 	fb_text(f, GRAPH_X + 6, y + 6 * LINE_H, COL_TEXT, "fill");
 	fb_fill(f, GRAPH_X + 40, y + 6 * LINE_H + 2, 4, 4, COL_FLASH_EVICT);
@@ -116,5 +123,6 @@ void viz_draw_tlb(struct viz *v)
 		draw_array(v, arr, c->flash[a], x[a], y[a]);
 	}
 	graph(v, c);
-	counters(v, u, GRAPH_Y + GRAPH_H + 4 + 2 * LINE_H);
+	counters(v, v->cpu, u, GRAPH_Y + GRAPH_H + 4 + 2 * LINE_H);
+	viz_draw_ipis(v);
 }

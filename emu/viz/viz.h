@@ -44,10 +44,6 @@ int png_write_fb(const struct fb *f, const char *path, char *err, size_t errlen)
 
 /* ---- viz.c: the visualiser attached to a machine ---- */
 
-/* Check a -display value: "none", "sdl" or "png:DIR[,every=MS]".  Returns
- * 0, or -1 with a one-line reason in `err`. */
-int viz_parse_display(const char *spec, char *err, size_t errlen);
-
 /* Attach the visualiser `spec` (-display) asks for to `m`: observers on
  * every vCPU, hooks in the run loop.  "none" attaches nothing.  A window
  * that cannot open falls back to headless with one line on stderr.

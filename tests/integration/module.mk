@@ -32,5 +32,16 @@ VIZCHECK := $(BUILD)/tests/integration/vizcheck
 $(VIZCHECK): tests/integration/vizcheck.c emu/viz/fb.c emu/viz/font.c emu/viz/layout.h | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pc_cflags,libpng) -o $@ $(filter %.c,$^) $(call pc_libs,libpng) $(LDFLAGS)
-TESTS += $(VIZCHECK)
+# vizguest.S speaks only the ownership protocol (process names, frames,
+# exit and OOM-kill events), for the event log and legend checks.
+VIZGUEST := $(BUILD)/tests/integration/vizguest.elf
+$(VIZGUEST): tests/integration/vizguest.S
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@.o
+	ld -m elf_x86_64 -N -e _start -Ttext=0x100000 --build-id=none \
+		--no-warn-rwx-segments -o $@.64 $@.o
+	objcopy -I elf64-x86-64 -O elf32-i386 $@.64 $@
+TESTS += $(VIZCHECK) $(VIZGUEST)
 TIERS += "sh tests/integration/viz.sh $(BUILD)"
+# vizwin.sh: the real window under Xvfb, driven by xdotool (SKIP without).
+TIERS += "sh tests/integration/vizwin.sh $(BUILD)"

@@ -2,7 +2,11 @@
 # Visualiser tier: -display png renders the panels headless, and
 # vizcheck.c reads the PNGs back and checks them by content against the
 # -d mmu trace and --stats JSON of the same run (frame map, TLB panel,
-# walk panel); -display's bad input and fall-backs are one clear line.
+# walk panel), a walk and a frame asked for (walk=, frame=) against the
+# trace, the A/D and heat overlays, IPIs against the -d ipi log, and
+# the guest's reports (exits, OOM kills) against what the guest says or
+# was written to send; -display's bad input and fall-backs are one clear
+# line.
 #   PASS|FAIL viz ...
 build="$1"
 mmulab="$build/mmulab"
@@ -31,6 +35,84 @@ run paging 0 "$build/guests/tests/paging.elf"
 run ptehuge 0 "$build/guests/tests/ptehuge.elf"
 run os 1 "$build/guests/os/kernel.bin" --max-insns 2000000000
 
+# A walk and a frame asked for, with the A/D overlay, then the heat
+# overlay: the walk, the inspected frame's mapping and the overlay
+# colours as the trace of the run above has them; and asking changes
+# nothing (same trace, same statistics).
+asked() {	# NAME
+	name=$1 d="$tmp/$1" k="$build/guests/tests/$1.elf"
+	set -- $("$check" --pick "$d/trace")
+	if [ $# -ne 2 ]; then
+		echo "FAIL viz asked-walk $name (no walk to pick in the trace)"
+		return
+	fi
+	la=$1 pfn=$2
+	mkdir -p "$d/asked"
+	"$mmulab" -serial none -display "png:$d/asked,walk=0x$la,frame=0x$pfn,overlay=ad" \
+		-d mmu -D "$d/asked/trace" --stats="$d/asked/s.json" "$k" >/dev/null 2>&1
+	"$mmulab" -serial none -display "png:$d/heat,overlay=heat" "$k" >/dev/null 2>&1
+	if cmp -s "$d/trace" "$d/asked/trace" && cmp -s "$d/s.json" "$d/asked/s.json"; then
+		echo "PASS viz asking-changes-nothing $name"
+	else
+		echo "FAIL viz asking-changes-nothing $name"
+	fi
+	"$check" --walk "asked-walk $name" "$d/asked/final.png" "$d/trace" "$la"
+	"$check" --frame "frame-inspector $name" "$d/asked/final.png" "$d/trace" "$la" "$pfn"
+	"$check" --ad "ad-overlay $name" "$d/asked/final.png" "$d/trace" 32768 "$pfn"
+	"$check" --heat "heat-overlay $name" "$d/heat/final.png" "$d/trace" 32768
+}
+asked paging
+asked ptehuge
+
+# IPIs: four vCPUs pass fixed IPIs around (guests/tests/smp.c); the
+# shown vCPU's sent count is what the -d ipi log says it sent, and the
+# last message of the log is the last event line and the latest arc.
+mkdir -p "$tmp/smp"
+"$mmulab" -serial none -smp 4 -d ipi -D "$tmp/smp/log" -display "png:$tmp/smp,cpu=1" \
+	"$build/guests/tests/smp.elf" >/dev/null 2>&1
+png="$tmp/smp/final.png"
+sent=$(grep -c 'ipi: cpu 1 ICR' "$tmp/smp/log")
+"$check" --text "ipi-counters" "$png" tlbside "IPIs sent $sent received"
+# The last message: "cpu C ICR HI:LO (mode M, vector 0xVV, shorthand S)".
+set -- $(tail -n 1 "$tmp/smp/log" | sed 's/.*cpu \([0-9]*\) ICR \(..\).*mode \([0-9]\), vector \(0x..\), shorthand \([0-9]\).*/\1 \2 \3 \4 \5/')
+from=$1 to=$((0x$2)) mode=$3 vec=$4
+[ "$5" = 1 ] && to=$from
+if [ "$mode" = 0 ] && [ "$5" -le 1 ]; then
+	"$check" --text "ipi-event" "$png" events "cpu$from IPI fixed vector $vec -> cpu$to"
+	"$check" --arc "ipi-arc" "$png" 4 "$from" "$to"
+else
+	echo "FAIL viz ipi-event (the log's last IPI is not a fixed one to one CPU)"
+fi
+
+# Guest reports: vizguest.S names process 7 "hog", gives it 16 frames,
+# reports its OOM kill and its death by signal 9, and process 8 ("ok")
+# exiting with code 3.
+mkdir -p "$tmp/vg"
+"$mmulab" -serial none -display "png:$tmp/vg" "$build/tests/integration/vizguest.elf" \
+	>/dev/null 2>&1
+png="$tmp/vg/final.png"
+"$check" --text "guest-oom-kill" "$png" events "guest: OOM killer killed pid 7 (hog)"
+"$check" --text "guest-killed" "$png" events "guest: pid 7 (hog) killed by signal 9"
+"$check" --text "guest-exit" "$png" events "guest: pid 8 (ok) exited with status 3"
+"$check" --text "guest-counts" "$png" legend "oom kills 1  signalled 1  exits 2"
+"$check" --text "guest-process" "$png" processes "7 hog          16"
+
+# The guest OS's demo (make run): each "segfault at" report is a process
+# killed by SIGSEGV, the demo has no OOM kill, and init's exit status is
+# the one it prints.
+os="$build/guests/os"
+mkdir -p "$tmp/demo"
+"$mmulab" -serial stdio -m 128 -initrd "$os/initrd.cpio" -append script=/demo.sh \
+	-display "png:$tmp/demo" "$os/kernel.bin" >"$tmp/demo/out" 2>/dev/null
+segv=$(grep -c 'segfault at' "$tmp/demo/out")
+st=$(sed -n 's/^init: exited with status \([0-9]*\)$/\1/p' "$tmp/demo/out")
+if [ -n "$st" ] && [ "$segv" -gt 0 ]; then
+	"$check" --text "os-signalled" "$tmp/demo/final.png" legend "oom kills 0  signalled $segv  exits "
+	"$check" --text "os-init-exit" "$tmp/demo/final.png" events "guest: pid 1 (init) exited with status $st"
+else
+	echo "FAIL viz os-signalled (the demo printed no segfault or no init exit)"
+fi
+
 # The display only reads: the same run gives the same statistics.
 k="$build/guests/tests/paging.elf"
 "$mmulab" --stats="$tmp/none.json" "$k" >"$tmp/none.out" 2>/dev/null
@@ -58,6 +140,16 @@ if [ $s -eq 2 ] && grep -q '^mmulab: -display bogus: expected' "$tmp/err"; then
 else
 	echo "FAIL viz bad-display (status $s)"
 fi
+for bad in "png:$tmp/p3,frame=0x8000" "png:$tmp/p3,cpu=1" "png:$tmp/p3,overlay=x" "sdl,every=5"; do
+	"$mmulab" -display "$bad" "$k" >/dev/null 2>"$tmp/err"
+	s=$?
+	if [ $s -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^mmulab: -display " "$tmp/err"; then
+		echo "PASS viz bad-display-option $bad"
+	else
+		echo "FAIL viz bad-display-option $bad (status $s)"
+		cat "$tmp/err"
+	fi
+done
 # No display: one line, and the run goes on headless to the same end.
 DISPLAY= WAYLAND_DISPLAY= "$mmulab" -display sdl "$k" >"$tmp/sdl.out" 2>"$tmp/err"
 s=$?

@@ -13,6 +13,32 @@
  *     addresses and values of the trace's last walk.
  * usage: vizcheck PNG STATS.json TRACE NFRAMES GUESTREPORTS(0|1)
  * Prints PASS/FAIL lines; exits 0 unless it could not read its inputs.
+ *
+ * The other modes (vizcheck.c's second half) check one thing each and
+ * also print PASS/FAIL lines named NAME:
+ *   --pick TRACE             print "LA PFN" of the latest walk of the final
+ *                            address space that reached a page (for walk=,
+ *                            frame=), other than the very last walk
+ *   --cell NFRAMES PFN       print "X Y", a pixel of PFN's cell in the
+ *                            guest's map (where to point the mouse)
+ *   --walk NAME PNG TRACE LA the asked-for walk of LA shows the trace's
+ *                            entries of LA, with their final values, and
+ *                            the physical address the leaf gives
+ *   --frame NAME PNG TRACE LA PFN  the frame inspector names PFN and lists
+ *                            the mapping the trace's walk of LA took to it,
+ *                            with the rights the entries combine to
+ *   --ad NAME PNG TRACE NFRAMES PFN  A/D overlay: every frame a walk of the
+ *                            final address space reached has the colour of
+ *                            the A and D bits of its leaf (PFN: the
+ *                            inspected frame, whose rim hides neighbours)
+ *   --heat NAME PNG TRACE NFRAMES  heat overlay: the frames of the latest
+ *                            walk are warm, the last frame of RAM (never in
+ *                            the trace) is cold
+ *   --text NAME PNG PANEL TEXT  a line of PANEL (title, legend, tlbside,
+ *                            walk, frame, events, help) begins with TEXT,
+ *                            in any one colour
+ *   --arc NAME PNG NCPUS FROM TO  the IPI strip's latest arc, FROM -> TO, is
+ *                            drawn in the fixed-IPI colour
  */
 #include <png.h>
 #include <stdio.h>
@@ -64,6 +90,114 @@ static int rank(const char *n)
 	return 0;
 }
 
+/* Every walk of the final address space (after the last CR3 write of
+ * cpu0), each with its steps and whether it reached a page; and the
+ * final value of every entry address the trace shows. */
+#define MAXWALKS 20000
+struct twalk { struct step s[6]; int n, ok; };
+static struct twalk *walks;
+static int nwalks;
+#define MAXENT 8192
+static unsigned long long ent_pa[MAXENT], ent_val[MAXENT];
+static int nent;
+static unsigned long long mentioned_max_pa; /* the highest pa the trace names */
+
+static void note_entry(unsigned long long pa, unsigned long long val)
+{
+	for (int i = 0; i < nent; i++)
+		if (ent_pa[i] == pa) {
+			ent_val[i] = val;
+			return;
+		}
+	if (nent < MAXENT) {
+		ent_pa[nent] = pa;
+		ent_val[nent++] = val;
+	}
+}
+
+static unsigned long long final_value(unsigned long long pa, unsigned long long dflt)
+{
+	for (int i = 0; i < nent; i++)
+		if (ent_pa[i] == pa)
+			return ent_val[i];
+	return dflt;
+}
+
+/* Does the walk's last entry map a page (P=1, and a PTE or PS=1)? */
+static int leaf_ok(const struct twalk *w)
+{
+	const struct step *l = &w->s[w->n - 1];
+	int lv = rank(l->name);
+	return (l->val & 1) && (lv == 1 || ((lv == 2 || lv == 3) && (l->val & 0x80)));
+}
+
+static int read_walks(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	if (!f)
+		return -1;
+	if (!walks && !(walks = calloc(MAXWALKS, sizeof(*walks))))
+		return -1;
+	nwalks = 0;
+	struct twalk *cur = NULL;
+	while (fgets(line, sizeof(line), f)) {
+		struct step s;
+		int cpu;
+		unsigned long long a;
+		if (strstr(line, "cpu0 mmu cr3 <- ")) {
+			nwalks = 0;
+			cur = NULL;
+			continue;
+		}
+		if (sscanf(line, "cpu%d mmu #PF la=%llx", &cpu, &a) == 2 && cpu == 0 && cur &&
+		    cur->s[0].la == a)
+			cur->ok = -1; /* it faulted */
+		const char *p = strstr(line, " pa=");
+		if (p && sscanf(p, " pa=%llx", &a) == 1 && a > mentioned_max_pa)
+			mentioned_max_pa = a;
+		if (sscanf(line, "cpu%d mmu walk la=%llx %7s @%llx = %llx", &cpu, &s.la, s.name,
+			   &s.pa, &s.val) != 5 || cpu != 0)
+			continue;
+		note_entry(s.pa, s.val);
+		if (s.pa > mentioned_max_pa)
+			mentioned_max_pa = s.pa;
+		int plus = strstr(line, " +") != NULL;
+		if (plus && cur && cur->s[cur->n - 1].la == s.la &&
+		    !strcmp(cur->s[cur->n - 1].name, s.name)) {
+			cur->s[cur->n - 1].val = s.val;
+			continue;
+		}
+		if (!cur || cur->s[0].la != s.la || rank(s.name) >= rank(cur->s[cur->n - 1].name) ||
+		    cur->n == 6) {
+			if (nwalks == MAXWALKS) { /* keep the latest */
+				memmove(walks, walks + 1, (MAXWALKS - 1) * sizeof(*walks));
+				nwalks--;
+			}
+			cur = &walks[nwalks++];
+			memset(cur, 0, sizeof(*cur));
+		}
+		cur->s[cur->n++] = s;
+	}
+	fclose(f);
+	for (int i = 0; i < nwalks; i++)
+		if (walks[i].ok == 0)
+			walks[i].ok = leaf_ok(&walks[i]);
+	return 0;
+}
+
+/* Physical address the walk's leaf gives for its linear address. */
+static unsigned long long walk_pa(const struct twalk *w, unsigned long long *size)
+{
+	const struct step *l = &w->s[w->n - 1];
+	int lv = rank(l->name);
+	unsigned long long sz = 1ull << (12 + 9 * (lv - 1));
+	unsigned long long base = l->val & 0x000ffffffffff000ull & ~(sz - 1);
+	if (size)
+		*size = sz;
+	return base | (l->la & (sz - 1));
+}
+
 static int read_trace(const char *path, uint64_t nframes, int guest, int *fails)
 {
 	FILE *f = fopen(path, "r");
@@ -112,6 +246,47 @@ static int read_trace(const char *path, uint64_t nframes, int guest, int *fails)
 	return 0;
 }
 
+/* Does the text line at (x, y) begin with `s`, drawn in mmulab's font in
+ * one colour over the background?  Glyph pixels must be ink of one
+ * colour, the others background. */
+static int text_at(int x0, int y0, const char *s)
+{
+	struct fb t;
+	int w = (int)strlen(s) * FONT_W;
+	if (x0 < 0 || y0 < 0 || x0 + w > img.w || y0 + FONT_H > img.h || fb_init(&t, w, FONT_H) != 0)
+		return 0;
+	fb_fill(&t, 0, 0, w, FONT_H, 0);
+	fb_text(&t, 0, 0, 1, s);
+	int ok = 1;
+	uint32_t ink = 0;
+	for (int y = 0; y < FONT_H && ok; y++)
+		for (int x = 0; x < w; x++) {
+			uint32_t p = px(x0 + x, y0 + y);
+			if (t.px[y * w + x]) {
+				if (!ink)
+					ink = p;
+				if (p != ink || p == COL_BG) {
+					ok = 0;
+					break;
+				}
+			} else if (p != COL_BG && (p == ink || !ink)) {
+				ok = 0;
+				break;
+			}
+		}
+	fb_free(&t);
+	return ok;
+}
+
+/* The first of `lines` lines from (x, y) that begins with `s`, or -1. */
+static int find_line(int x, int y, int lines, const char *s)
+{
+	for (int i = 0; i < lines; i++)
+		if (text_at(x, y + i * LINE_H, s))
+			return i;
+	return -1;
+}
+
 /* Does line `i` of the walk panel start with text `s` in COL_TEXT? */
 static int walk_line_reads(int i, const char *s)
 {
@@ -143,8 +318,246 @@ static long json_num(const char **p, const char *key)
 	return strtol(*p, NULL, 10);
 }
 
+/* ---- single checks (usage at the top) ---- */
+
+static void result(const char *name, int ok, const char *fmt, const char *detail)
+{
+	printf("%s viz %s", ok ? "PASS" : "FAIL", name);
+	if (detail && *detail)
+		printf(fmt, detail);
+	printf("\n");
+}
+
+/* The walk of the final address space with `la` that read the most
+ * levels (the latest of those), or NULL. */
+static const struct twalk *walk_of(unsigned long long la)
+{
+	const struct twalk *best = NULL;
+	for (int i = nwalks - 1; i >= 0; i--)
+		if (walks[i].s[0].la == la && (!best || walks[i].n > best->n))
+			best = &walks[i];
+	return best;
+}
+
+static int pick(void)
+{
+	if (!nwalks)
+		return 1;
+	unsigned long long last = walks[nwalks - 1].s[0].la;
+	/* Rather one that read every level, from the PML4E (or PML5E). */
+	for (int full = 1; full >= 0; full--)
+		for (int i = nwalks - 1; i >= 0; i--)
+			if (walks[i].ok > 0 && walks[i].s[0].la != last &&
+			    (!full || rank(walks[i].s[0].name) >= 4)) {
+				printf("%llx %llx\n", walks[i].s[0].la,
+				       walk_pa(&walks[i], NULL) >> 12);
+				return 0;
+			}
+	return 1;
+}
+
+static void check_walk(const char *name, unsigned long long la)
+{
+	const struct twalk *w = walk_of(la);
+	char buf[160], why[200] = "";
+	int ok = w != NULL;
+	snprintf(buf, sizeof(buf), "walk of %llx asked for", la);
+	if (ok && !text_at(WALK_X, WALK_Y, buf)) {
+		snprintf(why, sizeof(why), "title is not '%s'", buf);
+		ok = 0;
+	}
+	for (int i = 0; ok && i < w->n; i++) {
+		snprintf(buf, sizeof(buf), "%-5s @%012llx = %016llx", w->s[i].name, w->s[i].pa,
+			 final_value(w->s[i].pa, w->s[i].val));
+		/* The MMU's walk may have begun below the top, from a
+		 * paging-structure cache: its entries are the last ones of
+		 * the full walk the panel shows. */
+		if (find_line(WALK_X, WALK_LINE_Y(2), 5, buf) < 0) {
+			snprintf(why, sizeof(why), "no line '%s'", buf);
+			ok = 0;
+		}
+	}
+	if (ok && w->ok > 0) {
+		snprintf(buf, sizeof(buf), "-> pa %012llx", walk_pa(w, NULL));
+		if (find_line(WALK_X, WALK_LINE_Y(2 + w->n), 6 - w->n, buf) < 0) {
+			snprintf(why, sizeof(why), "no '%s'", buf);
+			ok = 0;
+		}
+	}
+	if (!w)
+		snprintf(why, sizeof(why), "no walk of %llx in the trace", la);
+	else if (ok)
+		snprintf(why, sizeof(why), "%d entries of la=%llx", w->n, la);
+	result(name, ok, " (%s)", why);
+}
+
+static void check_frame(const char *name, unsigned long long la, unsigned long long pfn)
+{
+	char buf[200], why[300] = "";
+	const struct twalk *w = walk_of(la);
+	if (!w || w->ok <= 0 || walk_pa(w, NULL) >> 12 != pfn) {
+		result(name, 0, " (%s)", "the trace's walk of LA did not reach PFN");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "frame %#llx pa %012llx: guest", pfn, pfn << 12);
+	int ok = text_at(FRAME_X, FRAME_LINE_Y(0), buf);
+	if (!ok)
+		snprintf(why, sizeof(why), "line 0 is not '%s'", buf);
+	/* Rights as SDM §4.6 combines them: U and R/W ANDed, XD ORed. */
+	int u = 1, rw = 1, nx = 0;
+	for (int i = 0; i < w->n; i++) {
+		unsigned long long e = final_value(w->s[i].pa, w->s[i].val);
+		u &= (e >> 2) & 1;
+		rw &= (e >> 1) & 1;
+		nx |= (int)(e >> 63);
+	}
+	unsigned long long size, leaf = final_value(w->s[w->n - 1].pa, w->s[w->n - 1].val);
+	walk_pa(w, &size);
+	snprintf(buf, sizeof(buf), "va %016llx %s %s %s %s %s %s", w->s[0].la & ~0xfffull,
+		 size == 1ull << 30 ? "1G" : size == 2ull << 20 ? "2M" : "4K", u ? "U" : "S",
+		 rw ? "RW" : "RO", nx ? "NX" : "X ", (leaf & 0x20) ? "A" : "-",
+		 (leaf & 0x40) ? "D" : "-");
+	if (ok && find_line(FRAME_X, FRAME_LINE_Y(1), FRAME_LINES - 1, buf) < 0) {
+		snprintf(why, sizeof(why), "no line '%s'", buf);
+		ok = 0;
+	}
+	if (ok)
+		snprintf(why, sizeof(why), "frame %#llx mapped at %llx", pfn, w->s[0].la & ~0xfffull);
+	result(name, ok, " (%s)", why);
+}
+
+static void check_ad(const char *name, uint64_t nframes, uint64_t sel)
+{
+	int pts = 0, bad = 0;
+	char why[200];
+	for (int i = 0; i < nwalks; i++) {
+		const struct twalk *w = &walks[i];
+		if (w->ok <= 0)
+			continue;
+		uint64_t f = walk_pa(w, NULL) >> 12;
+		if (f >= nframes || (f + 2 >= sel && f <= sel + 2))
+			continue; /* outside RAM, or beside the inspected frame's rim */
+		unsigned long long leaf = final_value(w->s[w->n - 1].pa, w->s[w->n - 1].val);
+		int x, y, cs;
+		layout_mem_cell(nframes, 1, f, &x, &y, &cs);
+		uint32_t c = px(x, y);
+		pts++;
+		if ((leaf & 0x40) ? c != COL_AD_D : (leaf & 0x20) ? c != COL_AD_A && c != COL_AD_D
+		    : c == COL_UNMAPPED)
+			bad++;
+	}
+	snprintf(why, sizeof(why), "%d of %d frames wrong", bad, pts);
+	result(name, pts && !bad, " (%s)", why);
+}
+
+static void check_heat(const char *name, uint64_t nframes)
+{
+	int pts = 0, bad = 0;
+	char why[200];
+	if (!nwalks) {
+		result(name, 0, " (%s)", "no walks in the trace");
+		return;
+	}
+	const struct twalk *w = &walks[nwalks - 1];
+	for (int i = 0; i < w->n; i++) {
+		uint64_t f = w->s[i].pa >> 12;
+		if (f < nframes) {
+			pts++;
+			bad += cell_is(nframes, 1, f, COL_COLD);
+		}
+	}
+	if (w->ok > 0 && walk_pa(w, NULL) >> 12 < nframes) {
+		pts++;
+		bad += cell_is(nframes, 1, walk_pa(w, NULL) >> 12, COL_COLD);
+	}
+	int cold_ok = mentioned_max_pa >> 12 < nframes - 1 && cell_is(nframes, 1, nframes - 1, COL_COLD);
+	snprintf(why, sizeof(why), "%d of %d frames of the last walk cold; last frame %s", bad, pts,
+		 cold_ok ? "cold" : "not cold or in the trace");
+	result(name, pts && !bad && cold_ok, " (%s)", why);
+}
+
+static void check_arc(const char *name, int n, int from, int to)
+{
+	int xf, xt, w, ok;
+	layout_ipi_box(from, n, &xf, &w);
+	xf += w / 2;
+	layout_ipi_box(to, n, &xt, &w);
+	xt += w / 2;
+	if (from == to)
+		ok = px(xt - 3, IPI_BOX_Y - 1 - 6) == COL_IPI_FIXED; /* the loop */
+	else
+		ok = px(xf, IPI_BOX_Y - 4) == COL_IPI_FIXED && px(xt, IPI_BOX_Y - 4) == COL_IPI_FIXED;
+	char why[64];
+	snprintf(why, sizeof(why), "cpu%d -> cpu%d", from, to);
+	result(name, ok, " (%s)", why);
+}
+
+static int modes(int argc, char **argv)
+{
+	const char *mode = argv[1];
+	if (!strcmp(mode, "--pick") && argc == 3)
+		return read_walks(argv[2]) != 0 ? 2 : pick();
+	if (!strcmp(mode, "--cell") && argc == 4) {
+		int x, y, cs;
+		layout_mem_cell(strtoull(argv[2], NULL, 0), 0, strtoull(argv[3], NULL, 16), &x, &y, &cs);
+		printf("%d %d\n", x + cs / 2, y + cs / 2);
+		return 0;
+	}
+	if (argc < 4 || load_png(argv[3]) != 0) {
+		fprintf(stderr, "vizcheck: usage: see tests/integration/vizcheck.c\n");
+		return 2;
+	}
+	const char *name = argv[2];
+	if (!strcmp(mode, "--text") && argc == 6) {
+		/* Panels: where their lines begin, from y0 to y1. */
+		static const struct { const char *name; int x, y0, y1; } panels[] = {
+			{ "title", 8, 3, 3 },
+			{ "legend", LEGEND_X, MEM_Y - 12, TLB_Y - 8 },
+			{ "processes", LEGEND_X + 12, MEM_Y, TLB_Y - 8 },
+			{ "tlbside", GRAPH_X, GRAPH_Y + GRAPH_H, IPI_Y },
+			{ "walk", WALK_X, WALK_Y, FRAME_Y - FONT_H },
+			{ "frame", FRAME_X, FRAME_Y, VIZ_H - FONT_H },
+			{ "events", EVENTS_X + 11 * FONT_W, EVENTS_Y, VIZ_H - FONT_H },
+			{ "help", HELP_X + 10, HELP_Y + 8, HELP_Y + 8 },
+		};
+		int found = 0, known = 0;
+		for (unsigned i = 0; i < sizeof(panels) / sizeof(panels[0]); i++) {
+			if (strcmp(panels[i].name, argv[4]))
+				continue;
+			known = 1;
+			for (int y = panels[i].y0; y <= panels[i].y1 && !found; y++)
+				found = text_at(panels[i].x, y, argv[5]);
+		}
+		if (!known)
+			return 2;
+		result(name, found, " (no line '%s')", found ? "" : argv[5]);
+		return 0;
+	}
+	if (!strcmp(mode, "--arc") && argc == 7) {
+		check_arc(name, atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
+		return 0;
+	}
+	if (argc < 6 || read_walks(argv[4]) != 0) {
+		fprintf(stderr, "vizcheck: cannot read the trace\n");
+		return 2;
+	}
+	if (!strcmp(mode, "--walk"))
+		check_walk(name, strtoull(argv[5], NULL, 16));
+	else if (!strcmp(mode, "--frame"))
+		check_frame(name, strtoull(argv[5], NULL, 16), argc > 6 ? strtoull(argv[6], NULL, 16) : 0);
+	else if (!strcmp(mode, "--ad") && argc == 7)
+		check_ad(name, strtoull(argv[5], NULL, 0), strtoull(argv[6], NULL, 16));
+	else if (!strcmp(mode, "--heat"))
+		check_heat(name, strtoull(argv[5], NULL, 0));
+	else
+		return 2;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strncmp(argv[1], "--", 2))
+		return modes(argc, argv);
 	if (argc != 6 || load_png(argv[1]) != 0) {
 		fprintf(stderr, "vizcheck: usage: vizcheck PNG STATS.json TRACE NFRAMES GUEST\n");
 		return 2;

@@ -29,5 +29,11 @@ enum page_kind {
 void ownership_report(unsigned long pfn, unsigned long nr, enum page_kind kind, pid_t pid);
 /* Reports the name of process `pid` (a command name, at most 15 bytes). */
 void ownership_report_comm(pid_t pid, const char *comm);
+/* Reports that process `pid` ended with wait status `status` (exit code
+ * in bits 15:8, or the killing signal in bits 6:0). */
+void ownership_report_exit(pid_t pid, int status);
+/* Reports that the OOM killer chose process `pid` as its victim (call it
+ * when the kill is decided, before the victim's exit is reported). */
+void ownership_report_oom_kill(pid_t pid);
 
 #endif

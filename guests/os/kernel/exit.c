@@ -38,6 +38,7 @@ void do_exit(int code)
 {
 	struct task_struct *tsk = current, *init = find_task_by_pid(1);
 
+	ownership_report_exit(tsk->pid, code);
 	exit_mm(tsk);
 	for (int fd = 0; fd < NR_OPEN; fd++)
 		if (tsk->files[fd]) {

@@ -1,7 +1,8 @@
 /*
  * ownership.c — the kernel's side of mmulab's frame-ownership channel
  * (protocol: devices/ownership.h).  Writes only: three OUTs per run of
- * frames, one per byte of a process name.  On a PC without the device
+ * frames, one per byte of a process name, two per process event (exit,
+ * OOM kill).  On a PC without the device
  * (QEMU) the ports are unclaimed and the writes vanish.
  */
 #include "asm.h"
@@ -12,6 +13,8 @@
 #define OWN_PORT_CMD	0x598	/* outl: kind | count << 8 — commits the report */
 #define OWN_PORT_COMM	0x59c	/* outb: a byte of a process name; 0 commits it */
 #define OWN_MAX_COUNT	0xffffffu
+#define OWN_EV_EXIT	0x80	/* CMD kinds 80H and up: events about process PID */
+#define OWN_EV_OOM_KILL	0x81
 
 void ownership_report(unsigned long pfn, unsigned long nr, enum page_kind kind, pid_t pid)
 {
@@ -32,4 +35,16 @@ void ownership_report_comm(pid_t pid, const char *comm)
 	for (int i = 0; i < 15 && comm[i]; i++)
 		outb(OWN_PORT_COMM, (u8)comm[i]);
 	outb(OWN_PORT_COMM, 0);
+}
+
+void ownership_report_exit(pid_t pid, int status)
+{
+	outl(OWN_PORT_PID, (u32)pid);
+	outl(OWN_PORT_CMD, OWN_EV_EXIT | ((u32)status & 0xffffffu) << 8);
+}
+
+void ownership_report_oom_kill(pid_t pid)
+{
+	outl(OWN_PORT_PID, (u32)pid);
+	outl(OWN_PORT_CMD, OWN_EV_OOM_KILL);
 }

@@ -1,0 +1,60 @@
+/*
+ * tests/integration/vizguest.S — a kernel that speaks the frame-ownership
+ * protocol of devices/ownership.h and nothing else, for the visualiser's
+ * tier: process 7 is named "hog" and owns 16 anonymous frames from frame
+ * 800H, the OOM killer picks it (event 81H), it ends killed by SIGKILL
+ * (event 80H, wait status 9), then process 8, "ok", exits with code 3
+ * (wait status 300H), and the kernel leaves through isa-debug-exit with
+ * value 0 (status 1).  viz.sh reads the event log and the legend from the
+ * PNG and expects exactly these.
+ */
+	.code32
+	.text
+	.globl _start
+_start:
+	jmp	1f
+	.align	4
+	.long	0x1badb002, 0, -0x1badb002
+1:	mov	$stack_top, %esp
+	mov	$7, %eax
+	mov	$name_hog, %esi
+	call	comm
+	mov	$0x590, %dx		/* PFN */
+	mov	$0x800, %eax
+	out	%eax, %dx
+	mov	$0x598, %dx		/* CMD: 16 frames of kind 4 (anonymous) */
+	mov	$(4 | 16 << 8), %eax
+	out	%eax, %dx
+	mov	$0x81, %eax		/* the OOM killer's victim: PID 7 */
+	out	%eax, %dx
+	mov	$(0x80 | 9 << 8), %eax	/* PID 7 ends: killed by signal 9 */
+	out	%eax, %dx
+	mov	$8, %eax
+	mov	$name_ok, %esi
+	call	comm
+	mov	$0x598, %dx
+	mov	$(0x80 | 0x300 << 8), %eax	/* PID 8 ends: exit code 3 */
+	out	%eax, %dx
+	mov	$0xf4, %dx		/* isa-debug-exit: status (0 << 1) | 1 */
+	xor	%eax, %eax
+	out	%al, %dx
+2:	hlt
+	jmp	2b
+
+/* PID EAX is named by the bytes at ESI (ending with 0, which is sent too). */
+comm:	mov	$0x594, %dx
+	out	%eax, %dx
+	mov	$0x59c, %dx
+3:	lodsb
+	out	%al, %dx
+	test	%al, %al
+	jnz	3b
+	ret
+
+	.data
+name_hog: .asciz "hog"
+name_ok: .asciz "ok"
+	.bss
+	.align	16
+	.space	4096
+stack_top:
