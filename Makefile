@@ -4,6 +4,7 @@
 #   make          build/mmulab and every guest image
 #   make run      boot the demo guest
 #   make test     every test tier; ends with "N passed, N failed, N skipped"
+#   make soak     the long-running checks (SOAKS), same output; not in make test
 #   make bench    guest MIPS on the benchmark kernel (and QEMU ratio)
 #   make asan     the tests under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz     libFuzzer on the decoder/executor (clang)
@@ -33,12 +34,13 @@ pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all run test bench asan fuzz format clean deps deps-test
+.PHONY: all run test soak bench asan fuzz format clean deps deps-test
 
 LIB_SRCS :=
 EMU_SRCS :=
 GUESTS   :=
 TESTS    :=
+SOAKS    :=
 
 include mk/deps.mk
 include devices/module.mk
@@ -61,6 +63,10 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	$(CC) $(CFLAGS) $(CFLAGS_$(<D)) -c $< -o $@
 
 all: $(BUILD)/mmulab $(GUESTS)
+
+# Each piece adds a command printing PASS/FAIL/SKIP lines: SOAKS += "sh ...".
+soak: all $(TESTS) $(BUILD)/.deps-test-ok
+	@sh tests/run.sh $(SOAKS)
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 OPT=-O1 test

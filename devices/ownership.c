@@ -2,7 +2,9 @@
  * devices/ownership.c — the frame-ownership channel (protocol in
  * ownership.h): a byte of kind and a word of owner per guest frame,
  * written by the guest OS through four ports, read by the visualiser and
- * --stats, and a ring of the process exits and OOM kills it reports.  It never raises an interrupt and never blocks the guest.
+ * --stats; the events it reports (process exits, OOM kills, TLB
+ * shootdowns) are decoded and handed to a watcher, if one is attached.
+ * It never raises an interrupt and never blocks the guest.
  */
 #include "devices/ownership.h"
 
@@ -12,6 +14,30 @@
 static uint32_t ownership_read(void *opaque, uint16_t port, int size)
 {
 	return port == OWNERSHIP_BASE ? OWNERSHIP_MAGIC : 0;
+}
+
+/* A CMD of kind 80H and up: decode it (ownership.h) and tell the watcher. */
+static void event(struct ownership *o, uint8_t kind, uint32_t arg)
+{
+	struct ownership_event e;
+	memset(&e, 0, sizeof(e));
+	e.type = kind;
+	if (kind == OWN_EV_EXIT || kind == OWN_EV_OOM_KILL) {
+		const char *comm = ownership_comm(o, o->next_pid);
+		e.pid = o->next_pid;
+		e.arg = arg;
+		if (comm)
+			memcpy(e.comm, comm, sizeof(e.comm) - 1);
+	} else if (kind == OWN_EV_SHOOTDOWN) {
+		e.from_cpu = (int)(arg & 0x3f);
+		e.nr_pages = arg >> 6;
+		e.cpumask = (uint64_t)o->next_pid << 32 | o->next_pfn;
+	} else {
+		return; /* not an event of this protocol: ignored */
+	}
+	o->nevents++;
+	if (o->watch)
+		o->watch(o->watch_opaque, &e);
 }
 
 static void ownership_write(void *opaque, uint16_t port, int size, uint32_t val)
@@ -27,15 +53,8 @@ static void ownership_write(void *opaque, uint16_t port, int size, uint32_t val)
 	case 8: {
 		uint8_t kind = (uint8_t)val;
 		uint64_t n = val >> 8, pfn = o->next_pfn;
-		if (kind == OWN_EV_EXIT || kind == OWN_EV_OOM_KILL) {
-			struct ownership_event *e = &o->events[o->nevents++ % OWNERSHIP_EVENTS];
-			const char *comm = ownership_comm(o, o->next_pid);
-			e->type = kind;
-			e->pid = o->next_pid;
-			e->arg = val >> 8;
-			memset(e->comm, 0, sizeof(e->comm));
-			if (comm)
-				memcpy(e->comm, comm, sizeof(e->comm) - 1);
+		if (kind >= 0x80) {
+			event(o, kind, val >> 8);
 			break;
 		}
 		if (kind >= OWN_NR_KINDS)

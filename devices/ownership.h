@@ -13,11 +13,20 @@
  *               name the next COMM bytes give
  *   0x598 CMD   bits 7:0 kind, bits 31:8 count: frames PFN..PFN+count-1
  *               become `kind` owned by PID; PFN then advances by count.
- *               Kinds 80H and up are events about process PID instead
- *               (PFN is left alone): 80H the process ended, bits 31:8 its
- *               wait status as Linux encodes it (exit code in 15:8, or
- *               the killing signal in 6:0); 81H the OOM killer chose it
- *               as its victim (bits 31:8 zero)
+ *               Kinds 80H and up are events instead, which take their
+ *               operands from bits 31:8 and the PFN and PID registers:
+ *                 80H process PID ended, bits 31:8 its wait status as
+ *                     Linux encodes it (exit code in 15:8, or the killing
+ *                     signal in 6:0); PFN is left alone
+ *                 81H the OOM killer chose process PID as its victim (bits
+ *                     31:8 zero); PFN is left alone
+ *                 82H a TLB shootdown: the CPU in bits 13:8 asked the CPUs
+ *                     whose bits are set in PFN (CPUs 0-31) and PID (CPUs
+ *                     32-63) to invalidate bits 31:14 pages each, or all
+ *                     their entries of the address space when that field
+ *                     is 3FFFFH (a full flush; a count that does not fit
+ *                     is sent as 3FFFEH); PFN and PID must be written
+ *                     again before the next report
  *   0x59C COMM  (8-bit OUT) the next byte of a process name; 0 ends the name
  *               and records it for PID (names longer than 15 bytes are cut)
  * Kinds: 0 free, 1 kernel, 2 slab, 3 page table, 4 anonymous, 5 file
@@ -35,14 +44,19 @@
 #define OWNERSHIP_SIZE 16
 #define OWNERSHIP_MAGIC 0x314e574fu /* "OWN1" */
 #define OWNERSHIP_NAMES 256
-#define OWNERSHIP_EVENTS 64
 
 /* Events (CMD kinds 80H and up). */
-enum { OWN_EV_EXIT = 0x80, OWN_EV_OOM_KILL = 0x81 };
+enum { OWN_EV_EXIT = 0x80, OWN_EV_OOM_KILL = 0x81, OWN_EV_SHOOTDOWN = 0x82 };
+#define OWN_SHOOTDOWN_FULL 0x3ffffu /* nr_pages of a full flush */
 
+/* One event, decoded. */
 struct ownership_event {
-	uint32_t type, pid, arg; /* OWN_EV_*, the process, bits 31:8 of CMD */
-	char comm[16];           /* its name when the event came, or "" */
+	uint32_t type;      /* OWN_EV_* */
+	uint32_t pid, arg;  /* exit, OOM kill: the process, bits 31:8 of CMD */
+	char comm[16];      /* its name when the event came, or "" */
+	int from_cpu;       /* shootdown: the CPU that sent the IPIs, */
+	uint64_t cpumask;   /* the CPUs asked to flush (bit N: CPU N), */
+	uint32_t nr_pages;  /* pages each invalidates, or OWN_SHOOTDOWN_FULL */
 };
 
 enum ownership_kind {
@@ -63,8 +77,11 @@ struct ownership {
 	} names[OWNERSHIP_NAMES]; /* the latest names, a ring */
 	int next_name;
 	uint64_t reports;
-	struct ownership_event events[OWNERSHIP_EVENTS]; /* a ring */
-	uint64_t nevents; /* events in all; the latest at (nevents - 1) % size */
+	uint64_t nevents; /* events in all */
+	/* A watcher (the visualiser), or NULL: told of each event as the
+	 * guest reports it. */
+	void (*watch)(void *opaque, const struct ownership_event *e);
+	void *watch_opaque;
 };
 
 /* Claim the ports and allocate the per-frame arrays for ram_size bytes.

@@ -82,34 +82,43 @@ static int on_leaf(void *opaque, const struct viz_leaf *l)
 	return 0;
 }
 
+int viz_known_spaces(const struct viz *v, int first, struct viz_space *sp)
+{
+	const struct machine *m = v->m;
+	int n = 0;
+	for (int k = 0; k < m->ncpus + v->nspaces; k++) {
+		struct viz_space s;
+		if (k < m->ncpus) {
+			viz_space_of(&m->cpus[(first + k) % m->ncpus].mmu, &s);
+		} else {
+			int i = k - m->ncpus, c = v->spaces[i].cpu;
+			viz_space_of(&m->cpus[c].mmu, &s);
+			if (s.cr3 != v->spaces[i].cr3) {
+				s.cr3 = v->spaces[i].cr3;
+				s.pcid = s.mode >= PGM_4 && (m->cpus[c].mmu.ctl.cr4 & CR4_PCIDE)
+					? (uint16_t)(s.cr3 & 0xfff) : 0;
+				s.pdpte_loaded = 0; /* read from memory, not the registers */
+			}
+		}
+		int dup = s.mode == PGM_OFF || !root_alive(v, s.cr3);
+		for (int j = 0; j < n && !dup; j++)
+			dup = sp[j].cr3 == s.cr3 && sp[j].mode == s.mode;
+		if (!dup)
+			sp[n++] = s;
+	}
+	return n;
+}
+
 /* Find every mapping of frame `pfn`. */
 static void rmap(struct viz *v, uint64_t pfn)
 {
 	struct machine *m = v->m;
 	struct viz_space sp[MACHINE_MAX_CPUS + VIZ_SPACES];
-	int n = 0;
-	for (int i = 0; i < m->ncpus; i++)
-		viz_space_of(&m->cpus[i].mmu, &sp[n++]);
-	for (int i = 0; i < v->nspaces; i++) {
-		struct viz_space s;
-		viz_space_of(&m->cpus[v->spaces[i].cpu].mmu, &s);
-		if (s.cr3 != v->spaces[i].cr3) {
-			s.cr3 = v->spaces[i].cr3;
-			s.pcid = s.mode >= PGM_4 && (m->cpus[v->spaces[i].cpu].mmu.ctl.cr4 & CR4_PCIDE)
-				? (uint16_t)(s.cr3 & 0xfff) : 0;
-			s.pdpte_loaded = 0; /* read from memory, not the registers */
-		}
-		sp[n++] = s;
-	}
+	int n = viz_known_spaces(v, 0, sp);
 	v->nmaps = v->nmaps_total = 0;
 	v->maps_pfn = pfn;
 	v->maps_gen = v->gen;
 	for (int i = 0; i < n; i++) {
-		int dup = sp[i].mode == PGM_OFF || !root_alive(v, sp[i].cr3);
-		for (int j = 0; j < i && !dup; j++)
-			dup = sp[j].cr3 == sp[i].cr3 && sp[j].mode == sp[i].mode;
-		if (dup)
-			continue;
 		struct rmap r = { .v = v, .space = &sp[i], .pa = pfn << 12 };
 		viz_tree_walk(&m->bus, &sp[i], 4l << 20, on_leaf, NULL, &r);
 	}
@@ -169,8 +178,12 @@ void viz_draw_frame(struct viz *v)
 	if (o->reports && (o->kind[pfn] == OWN_ANON || o->kind[pfn] == OWN_FILE || o->pid[pfn]))
 		x = fb_printf(f, x, FRAME_LINE_Y(0), COL_TEXT, " pid %u (%s)", o->pid[pfn],
 			      comm ? comm : "?");
-	fb_printf(f, x, FRAME_LINE_Y(0), COL_TEXT, "; MMU cpu%d: %s; %d mapping%s", v->cpu,
-		  mv[v->mmu_map[pfn] & MV_KIND], v->nmaps_total, v->nmaps_total == 1 ? "" : "s");
+	int k = v->mmu_map[pfn] & MV_KIND, cur = MV_CUR(v->mmu_map[pfn]);
+	x = fb_printf(f, x, FRAME_LINE_Y(0), COL_TEXT, "; MMU: %s", mv[k]);
+	if (cur != k)
+		x = fb_printf(f, x, FRAME_LINE_Y(0), COL_TEXT, " (cpu%d's CR3: %s)", v->cpu, mv[cur]);
+	fb_printf(f, x, FRAME_LINE_Y(0), COL_TEXT, "; %d mapping%s", v->nmaps_total,
+		  v->nmaps_total == 1 ? "" : "s");
 	int lines = FRAME_LINES - 1;
 	for (int i = 0; i < v->nmaps && i < lines; i++) {
 		const struct viz_mapping *mp = &v->maps[i];

@@ -75,7 +75,14 @@ struct viz_ipi {
 	uint32_t gen;      /* frame it arrived in */
 	int from, to, mode;
 	uint8_t vector;
-	int shootdown;     /* the receiver invalidated TLB entries after it */
+	int likely;        /* the receiver's handler invalidated TLB entries */
+};
+
+/* A TLB shootdown the guest reported (ownership event 82H). */
+struct viz_shootdown {
+	uint32_t gen;      /* frame it was reported in */
+	int from;
+	uint64_t cpumask;
 };
 
 struct viz;
@@ -92,9 +99,7 @@ struct viz_cpu {
 	float rate[GRAPH_N];    /* hit rate per sample, -1: none */
 	float mps[GRAPH_N];     /* misses per frame */
 	int nsamples;
-	uint64_t ipi_tick;      /* when it last accepted a fixed IPI */
-	int ipi_index;          /* that IPI in v->ipis (nipis count), -1 none */
-	int cr3_reload;         /* its last CR3 write kept the same tables */
+	int cr3_reload;         /* its last CR3 write loaded the value CR3 had */
 };
 
 struct viz_event {
@@ -122,8 +127,11 @@ struct viz {
 	int mem_drawn;  /* render.c: the memory panel was redrawn this frame */
 	uint64_t mem_key; /* what it showed (inspected frame, overlay, vCPU) */
 	int mem_help;
-	/* memview.c: per frame, enum mmu_view | MV_A | MV_D */
+	/* memview.c: per frame, enum mmu_view | MV_A | MV_D | MV_LEAF | the
+	 * shown vCPU's current CR3's view << MV_CUR_SHIFT */
 	uint8_t *mmu_map;
+	uint16_t *mmu_seen; /* per frame: tables walked, bit per (level, user) */
+	int mmu_spaces;   /* address spaces the map was made from */
 	int mmu_view_cpu; /* the vCPU mmu_map was made for, */
 	uint32_t mmu_view_gen; /* in which frame, */
 	uint64_t mmu_view_icount; /* after how many instructions */
@@ -151,9 +159,11 @@ struct viz {
 	uint32_t anim_gen;   /* frame its animation began */
 	/* ipiview.c */
 	struct viz_ipi ipis[VIZ_IPIS];
-	uint64_t nipis, shootdowns;
+	uint64_t nipis, likely;
+	struct viz_shootdown sds[VIZ_IPIS]; /* reported shootdowns */
+	uint64_t nsds;
 	/* guest reports (ownership channel events) */
-	uint64_t own_seen, exits, exits_signal, oom_kills;
+	uint64_t exits, exits_signal, oom_kills;
 	/* png: */
 	uint64_t next_tick, period_ticks;
 	/* sdl: */
@@ -166,11 +176,17 @@ struct viz {
 	struct timespec last_frame;
 };
 
+/* What the MMU's map knows of a frame: what it is to the address spaces
+ * read (the most telling kind: a paging structure, else mapped for user,
+ * else for supervisor only), and separately what it is to the shown
+ * vCPU's current CR3 alone. */
 enum mmu_view { MV_NONE, MV_SUPER, MV_USER, MV_PGTABLE };
 #define MV_KIND 3
 #define MV_A 4  /* a leaf mapping the frame has A set */
 #define MV_D 8  /* ... has D set */
 #define MV_LEAF 16 /* a leaf entry maps the frame */
+#define MV_CUR_SHIFT 5 /* bits 6:5: the kind in the current CR3 alone */
+#define MV_CUR(b) (((b) >> MV_CUR_SHIFT) & MV_KIND)
 #define HEAT_HALF_MS 10 /* heat halves every 10 ms of virtual time */
 
 /* state.c: the observer and the event log. */
@@ -179,20 +195,25 @@ void viz_log(struct viz *v, int cpu, uint32_t colour, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Sample counters (hit rate) and TLB use (heat) once per rendered frame. */
 void viz_sample(struct viz *v);
-/* New process exits and OOM kills the guest reported: into the log. */
-void viz_guest_events(struct viz *v);
+/* An event the guest reported through the ownership channel (its
+ * watcher, devices/ownership.h): exits and OOM kills into the log,
+ * shootdowns to ipiview.c. */
+void viz_on_guest_event(void *opaque, const struct ownership_event *e);
 /* Halve the heat for the virtual time that passed. */
 void viz_heat_decay(struct viz *v);
 
 /* pgtree.c: read-only page-table walks. */
 void viz_space_of(const struct mmu *u, struct viz_space *s);
 int viz_space_top(const struct viz_space *s);
+/* Heard of each paging structure (at `level`, reached with U=1 at every
+ * level above when `user`) before its entries; a non-zero return skips
+ * it: its entries are not read. */
+typedef int (*viz_table_fn)(void *opaque, uint64_t pa, int level, int user);
 /* Every present leaf of space `s`, at most `budget` entries looked at;
  * `table` (may be NULL) hears each paging structure.  Returns the
  * entries looked at. */
 long viz_tree_walk(struct bus *b, const struct viz_space *s, long budget,
-		   viz_leaf_fn leaf, void (*table)(void *opaque, uint64_t pa),
-		   void *opaque);
+		   viz_leaf_fn leaf, viz_table_fn table, void *opaque);
 /* The walk of `la` in `s`, read-only.  Returns 0 when it reaches a page,
  * -1 when an entry is not present (w->not_present: its level) or paging
  * is off. */
@@ -209,6 +230,12 @@ void viz_draw_memory(struct viz *v);
 uint64_t viz_frame_at(const struct viz *v, int x, int y);
 /* frameview.c: the frame inspector, recent address spaces. */
 void viz_note_cr3(struct viz *v, int cpu, uint64_t cr3);
+/* The address spaces the visualiser knows, each CR3 value once, into
+ * sp[] (room for MACHINE_MAX_CPUS + VIZ_SPACES): the current CR3 of
+ * every vCPU from vCPU `first` on, then the CR3 values written lately,
+ * most recent first; those whose root frame the guest has since reported
+ * free or reused for data are left out.  Returns how many. */
+int viz_known_spaces(const struct viz *v, int first, struct viz_space *sp);
 /* The frame inspected: the one under the pointer, else the one clicked. */
 uint64_t viz_inspected(const struct viz *v);
 void viz_draw_frame(struct viz *v);
@@ -218,7 +245,10 @@ void viz_walk_frame(struct viz *v, uint64_t pfn);
 void viz_draw_tlb(struct viz *v);
 /* ipiview.c: interrupt messages between vCPUs, shootdowns. */
 void viz_on_ipi(void *opaque, int from, int to, int mode, uint8_t vector);
+/* vCPU `cpu` dropped TLB entry `e` (cause: enum tlb_cause). */
 void viz_ipi_inval(struct viz *v, int cpu, int cause, const struct tlb_entry *e);
+/* The guest reported a shootdown (event 82H). */
+void viz_shootdown_reported(struct viz *v, const struct ownership_event *e);
 void viz_draw_ipis(struct viz *v);
 /* walkview.c: the page-walk panel. */
 void viz_draw_walk(struct viz *v);

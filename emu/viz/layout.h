@@ -10,8 +10,9 @@
  *
  *   y 0..14     title line
  *   y 16..296   physical memory: the guest's view (ownership channel) at
- *               MEM_X0, what the MMU sees (page tables of the current CR3)
- *               at MEM_X1; legend and counters at LEGEND_X
+ *               MEM_X0, what the MMU sees (page tables of the current and
+ *               recently loaded CR3s) at MEM_X1; legend and counters at
+ *               LEGEND_X
  *   y 304..560  TLB of the chosen vCPU: every array as sets x ways
  *   y 568..800  page walk (left, with the frame inspector from FRAME_Y)
  *               and events (right)
@@ -71,11 +72,15 @@ static inline void layout_mem_cell(uint64_t nframes, int map, uint64_t pfn,
 #define COL_PGTABLE VIZ_RGB(0xff, 0x90, 0x20)
 #define COL_ZERO VIZ_RGB(0xe0, 0xe0, 0xe0)
 #define COL_RESERVED VIZ_RGB(0x10, 0x10, 0x10)
-/* MMU view colours. */
+/* MMU view colours: bright as the shown vCPU's current CR3 has the frame
+ * (page-table pages use COL_PGTABLE in both maps), dim as only other
+ * recently loaded CR3s have it. */
 #define COL_UNMAPPED VIZ_RGB(0x28, 0x28, 0x28)
 #define COL_MAP_USER VIZ_RGB(0x40, 0xc0, 0x40)
 #define COL_MAP_SUPER VIZ_RGB(0x50, 0x80, 0xff)
-/* (page-table pages use COL_PGTABLE in both maps) */
+#define COL_MAP_USER_RECENT VIZ_RGB(0x20, 0x60, 0x20)
+#define COL_MAP_SUPER_RECENT VIZ_RGB(0x28, 0x40, 0x80)
+#define COL_PGTABLE_RECENT VIZ_RGB(0x80, 0x48, 0x10)
 /* Overlays drawn over the MMU's map instead (overlay=heat|ad, key o). */
 #define COL_COLD COL_UNMAPPED /* heat 0 */
 #define COL_AD_NONE VIZ_RGB(0x38, 0x48, 0x70) /* mapped, A and D clear */
@@ -166,7 +171,8 @@ static inline void layout_tlb_cell(int x0, int y0, int ways, int set, int way,
 #define COL_IPI_FIXED VIZ_RGB(0x40, 0xe0, 0xff)
 #define COL_IPI_NMI VIZ_RGB(0xff, 0x40, 0x40)
 #define COL_IPI_INIT VIZ_RGB(0xff, 0xff, 0xff)
-#define COL_SHOOTDOWN COL_FLASH_INVAL
+#define COL_SHOOTDOWN COL_FLASH_INVAL /* reported by the guest */
+#define COL_SHOOTDOWN_LIKELY VIZ_RGB(0xc0, 0x80, 0x00) /* the heuristic's */
 
 /* Box of vCPU `i` of `n`: left edge and width. */
 static inline void layout_ipi_box(int i, int n, int *x, int *w)

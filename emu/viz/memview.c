@@ -2,10 +2,21 @@
  * emu/viz/memview.c — the physical memory panel: a cell per 4 KiB frame,
  * twice.  Left, the guest's view from the ownership channel
  * (devices/ownership.h): kind, and for anonymous and file pages a hue per
- * owning process.  Right, what the MMU sees: the page tables of the shown
- * vCPU's current CR3, read by pgtree.c (no A/D bit set, no TLB touched,
- * nothing counted), marking the frames that hold paging structures and
- * the frames they map, for user or for supervisor only.  Instead of the
+ * owning process.  Right, what the MMU sees: the page tables of every
+ * address space the visualiser knows (viz_known_spaces: each vCPU's
+ * current CR3 and the CR3 values loaded lately whose tables the guest has
+ * not freed), read by pgtree.c (no A/D bit set, no TLB touched, nothing
+ * counted), marking the frames that hold paging structures and the frames
+ * they map, for user or for supervisor only.  A frame is drawn bright
+ * when the shown vCPU's current CR3 alone makes it what it is drawn as,
+ * dim when only other recently loaded CR3s do (the page tables of a
+ * process that is not running, the pages only it maps for user).
+ *
+ * Work is bounded: the tables shared by several address spaces (a
+ * kernel half) are read once per map, since a subtree reached again at
+ * the same level with the same user/supervisor right marks the same
+ * frames; all spaces together read at most MMU_VIEW_BUDGET entries; and
+ * in the window the map is remade at most every 12th frame.  Instead of the
  * MMU's view the right map can show an overlay (key o, overlay=): heat
  * from recent accesses (state.c) or the A and D bits of the leaf entries
  * that map each frame.  Beside them the legend, with process names as
@@ -16,25 +27,47 @@
 #include <inttypes.h>
 #include <string.h>
 
+#define MMU_VIEW_BUDGET (4l << 20) /* entries read per map, all spaces */
+
 struct view {
 	uint8_t *map;
+	uint16_t *seen; /* tables read for this map: bit per (level, user) */
 	uint64_t nframes;
+	int cur;        /* marking the shown vCPU's current CR3 */
 };
+
+static int more_telling(int k, int than)
+{
+	return than != MV_PGTABLE && (k == MV_PGTABLE || k > than);
+}
 
 static void mark(struct view *t, uint64_t pa, uint64_t len, int what, int bits)
 {
 	uint64_t f = pa >> 12, end = (pa + len) >> 12;
 	for (; f < end && f < t->nframes; f++) {
-		uint8_t k = t->map[f] & MV_KIND;
-		if (k != MV_PGTABLE && (what == MV_PGTABLE || k < what))
-			k = (uint8_t)what;
-		t->map[f] = (uint8_t)((t->map[f] & ~MV_KIND) | k | bits);
+		unsigned b = t->map[f];
+		unsigned k = b & MV_KIND, c = MV_CUR(b);
+		if (more_telling(what, (int)k))
+			k = (unsigned)what;
+		if (t->cur && more_telling(what, (int)c))
+			c = (unsigned)what;
+		t->map[f] = (uint8_t)((b & ~(MV_KIND | MV_KIND << MV_CUR_SHIFT)) | k |
+				      c << MV_CUR_SHIFT | (unsigned)bits);
 	}
 }
 
-static void on_table(void *opaque, uint64_t pa)
+static int on_table(void *opaque, uint64_t pa, int level, int user)
 {
-	mark(opaque, pa, 4096, MV_PGTABLE, 0);
+	struct view *t = opaque;
+	uint64_t f = pa >> 12;
+	uint16_t bit = (uint16_t)(1u << ((level - 1) * 2 + (user != 0)));
+	if (f < t->nframes) {
+		if (t->seen[f] & bit)
+			return 1; /* read already for this map: its frames are marked */
+		t->seen[f] |= bit;
+	}
+	mark(t, pa, 4096, MV_PGTABLE, 0);
+	return 0;
 }
 
 static int on_leaf(void *opaque, const struct viz_leaf *l)
@@ -44,26 +77,51 @@ static int on_leaf(void *opaque, const struct viz_leaf *l)
 	return 0;
 }
 
-/* Recompute v->mmu_map for the shown vCPU's current page tables. */
+/* Remake v->mmu_map from the known address spaces, the shown vCPU's
+ * current one first (the only one whose tables are read with t.cur). */
 static void mmu_view(struct viz *v)
 {
 	struct machine *m = v->m;
-	struct viz_space s;
-	struct view t = { .map = v->mmu_map, .nframes = m->ownership.nframes };
-	memset(v->mmu_map, MV_NONE, t.nframes);
-	viz_space_of(&m->cpus[v->cpu].mmu, &s);
-	viz_tree_walk(&m->bus, &s, 4l << 20, on_leaf, on_table, &t);
+	struct viz_space sp[MACHINE_MAX_CPUS + VIZ_SPACES];
+	struct view t = { .map = v->mmu_map, .seen = v->mmu_seen,
+			  .nframes = m->ownership.nframes };
+	int n = viz_known_spaces(v, v->cpu, sp);
+	long budget = MMU_VIEW_BUDGET;
+	memset(t.map, MV_NONE, t.nframes);
+	memset(t.seen, 0, t.nframes * sizeof(*t.seen));
+	struct viz_space cur;
+	viz_space_of(&m->cpus[v->cpu].mmu, &cur);
+	v->mmu_spaces = 0;
+	for (int i = 0; i < n && budget > 0; i++) {
+		/* (Entries are read as the space's paging mode says: tables
+		 * seen in another mode are read again.) */
+		if (i && sp[i].mode != sp[i - 1].mode)
+			memset(t.seen, 0, t.nframes * sizeof(*t.seen));
+		t.cur = sp[i].cr3 == cur.cr3 && sp[i].mode == cur.mode;
+		budget -= viz_tree_walk(&m->bus, &sp[i], budget, on_leaf, on_table, &t);
+		v->mmu_spaces++;
+	}
 }
+
+static const uint32_t mv_colour[] = { COL_UNMAPPED, COL_MAP_SUPER, COL_MAP_USER, COL_PGTABLE };
+static const uint32_t mv_colour_recent[] = { COL_UNMAPPED, COL_MAP_SUPER_RECENT,
+					     COL_MAP_USER_RECENT, COL_PGTABLE_RECENT };
 
 static uint32_t mmu_colour(const struct viz *v, uint64_t p, uint64_t fpc)
 {
-	static const uint32_t col[] = { COL_UNMAPPED, COL_MAP_SUPER, COL_MAP_USER, COL_PGTABLE };
 	uint64_t n = v->m->ownership.nframes;
-	int best = 0;
+	int best = 0, bright = 0;
 	unsigned bits = 0, heat = 0;
+	/* A cell of several frames shows the most telling of them, bright
+	 * if the current CR3 makes one of those what it is. */
 	for (uint64_t q = p; q < p + fpc && q < n; q++) {
-		if ((v->mmu_map[q] & MV_KIND) > best)
-			best = v->mmu_map[q] & MV_KIND;
+		int k = v->mmu_map[q] & MV_KIND, mine = MV_CUR(v->mmu_map[q]) == k;
+		if (q == p || more_telling(k, best)) {
+			best = k;
+			bright = mine;
+		} else if (k == best && mine) {
+			bright = 1;
+		}
 		bits |= v->mmu_map[q];
 		if (v->heat[q] > heat)
 			heat = v->heat[q];
@@ -76,7 +134,7 @@ static uint32_t mmu_colour(const struct viz *v, uint64_t p, uint64_t fpc)
 			return COL_UNMAPPED;
 		return (bits & MV_D) ? COL_AD_D : (bits & MV_A) ? COL_AD_A : COL_AD_NONE;
 	default:
-		return col[best];
+		return bright ? mv_colour[best] : mv_colour_recent[best];
 	}
 }
 
@@ -144,9 +202,11 @@ static void legend(struct viz *v)
 	fb_printf(f, LEGEND_X, y, COL_TEXT, "oom kills %" PRIu64 "  signalled %" PRIu64
 		  "  exits %" PRIu64, v->oom_kills, v->exits_signal, v->exits);
 	y += LINE_H + 2;
-	uint64_t mc[4] = { 0 }, ad[3] = { 0 };
+	uint64_t mc[4] = { 0 }, recent[4] = { 0 }, ad[3] = { 0 };
 	for (uint64_t i = 0; i < o->nframes; i++) {
-		mc[v->mmu_map[i] & MV_KIND]++;
+		int k = v->mmu_map[i] & MV_KIND;
+		mc[k]++;
+		recent[k] += MV_CUR(v->mmu_map[i]) != k;
 		if (v->mmu_map[i] & MV_LEAF)
 			ad[(v->mmu_map[i] & MV_D) ? 2 : (v->mmu_map[i] & MV_A) ? 1 : 0]++;
 	}
@@ -159,19 +219,28 @@ static void legend(struct viz *v)
 		return;
 	}
 	if (v->overlay == OVERLAY_AD) {
-		fb_printf(f, LEGEND_X, y, COL_TITLE, "A/D bits, cpu%d CR3", v->cpu);
+		fb_printf(f, LEGEND_X, y, COL_TITLE, "A/D bits, %d address spaces", v->mmu_spaces);
 		swatch(f, LEGEND_X, y + LINE_H, COL_AD_D, "dirty %" PRIu64, ad[2]);
 		swatch(f, LEGEND_X, y + 2 * LINE_H, COL_AD_A, "accessed %" PRIu64, ad[1]);
 		swatch(f, LEGEND_X, y + 3 * LINE_H, COL_AD_NONE, "neither %" PRIu64, ad[0]);
 		return;
 	}
-	fb_printf(f, LEGEND_X, y, COL_TITLE, "MMU's view, cpu%d CR3", v->cpu);
-	y += LINE_H;
-	swatch(f, LEGEND_X, y, COL_PGTABLE, "paging structure %" PRIu64, mc[MV_PGTABLE]);
-	swatch(f, LEGEND_X, y + LINE_H, COL_MAP_USER, "mapped, user %" PRIu64, mc[MV_USER]);
-	swatch(f, LEGEND_X, y + 2 * LINE_H, COL_MAP_SUPER, "mapped, supervisor %" PRIu64,
-	       mc[MV_SUPER]);
-	swatch(f, LEGEND_X, y + 3 * LINE_H, COL_UNMAPPED, "not mapped %" PRIu64, mc[MV_NONE]);
+	/* Bright: as the shown vCPU's CR3 has it; dim: as only the other
+	 * recently loaded CR3s have it (their count in brackets). */
+	fb_printf(f, LEGEND_X, y, COL_TITLE, "MMU's view: cpu%d CR3 + %d recent", v->cpu,
+		  v->mmu_spaces > 0 ? v->mmu_spaces - 1 : 0);
+	static const char *const what[] = { "not mapped", "mapped, supervisor", "mapped, user",
+					     "paging structure" };
+	for (int k = MV_PGTABLE, i = 1; k >= MV_NONE; k--, i++) {
+		int ly = y + i * LINE_H;
+		fb_fill(f, LEGEND_X, ly, 4, 7, mv_colour[k]);
+		fb_fill(f, LEGEND_X + 4, ly, 4, 7, mv_colour_recent[k]);
+		if (k == MV_NONE)
+			fb_printf(f, LEGEND_X + 12, ly, COL_TEXT, "%s %" PRIu64, what[k], mc[k]);
+		else
+			fb_printf(f, LEGEND_X + 12, ly, COL_TEXT, "%s %" PRIu64 " (%" PRIu64 ")",
+				  what[k], mc[k], recent[k]);
+	}
 }
 
 uint64_t viz_frame_at(const struct viz *v, int x, int y)

@@ -123,7 +123,7 @@ struct tree {
 	const struct viz_space *s;
 	long budget;
 	viz_leaf_fn leaf;
-	void (*table)(void *opaque, uint64_t pa);
+	viz_table_fn table;
 	void *opaque;
 	int stop;
 };
@@ -135,8 +135,8 @@ static void walk_table(struct tree *t, uint64_t table, int lv, uint64_t va,
 	int wide = s->mode != PGM_32, n = s->mode == PGM_32 ? 1024 : 512;
 	if (!bus_ram_range(t->bus, table, 4096))
 		return;
-	if (t->table)
-		t->table(t->opaque, table);
+	if (t->table && t->table(t->opaque, table, lv, user))
+		return;
 	for (int i = 0; i < n && t->budget > 0 && !t->stop; i++, t->budget--) {
 		uint64_t epa, e = read_entry(t->bus, wide, table, (unsigned)i, &epa);
 		if (!(e & PTE_P))
@@ -159,8 +159,7 @@ static void walk_table(struct tree *t, uint64_t table, int lv, uint64_t va,
 }
 
 long viz_tree_walk(struct bus *b, const struct viz_space *s, long budget,
-		   viz_leaf_fn leaf, void (*table)(void *opaque, uint64_t pa),
-		   void *opaque)
+		   viz_leaf_fn leaf, viz_table_fn table, void *opaque)
 {
 	struct tree t = { .bus = b, .s = s, .budget = budget, .leaf = leaf,
 			  .table = table, .opaque = opaque };

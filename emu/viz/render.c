@@ -28,7 +28,7 @@ static void events(struct viz *v)
 {
 	struct fb *f = &v->fb;
 	fb_text(f, EVENTS_X, EVENTS_Y, COL_TITLE,
-		"events: page faults, CR3 writes, INVLPG/INVPCID, IPIs, guest exits");
+		"events: page faults, CR3 writes, INVLPG/INVPCID, IPIs, shootdowns, guest exits");
 	int rows = (VIZ_H - EVENTS_Y - LINE_H - 4) / LINE_H;
 	int first = v->nev > rows ? v->nev - rows : 0;
 	for (int i = first, y = EVENTS_Y + LINE_H + 2; i < v->nev; i++, y += LINE_H) {

@@ -4,10 +4,10 @@
  * steps are gathered into the last walk; TLB fills, evictions and
  * invalidations mark the entry to flash for a few frames; page faults,
  * CR3 writes and INVLPG/INVPCID/#PF invalidations become log lines, and
- * so do the process exits and OOM kills the guest reports through the
- * ownership channel.  TLB hits are not asked for, so the host-pointer
- * fast path stays on: the hit rate comes from the always-on counters
- * instead (viz_sample).
+ * so do the process exits, OOM kills and TLB shootdowns the guest reports
+ * through the ownership channel (its watcher hook, as it reports them).
+ * TLB hits are not asked for, so the host-pointer fast path stays on: the
+ * hit rate comes from the always-on counters instead (viz_sample).
  *
  * Heat (the overlay of recent accesses) is a byte per frame: a page walk
  * warms the paging structures it reads and the frame it reaches, and at
@@ -123,9 +123,7 @@ static void on_cr3(void *opaque, uint64_t val)
 {
 	struct viz_cpu *c = opaque;
 	/* (The MMU tells before it loads: ctl.cr3 is still the old value.) */
-	c->cr3_reload = !((c->v->m->cpus[c->id].mmu.ctl.cr3 ^ val) & 0x000ffffffffff000ull);
-	if (!c->cr3_reload)
-		c->ipi_index = -1; /* a context switch: what follows is its own */
+	c->cr3_reload = !((c->v->m->cpus[c->id].mmu.ctl.cr3 ^ val) & ~CR3_NOFLUSH);
 	viz_note_cr3(c->v, c->id, val);
 	viz_log(c->v, c->id, COL_TITLE, "cpu%d CR3 <- %016" PRIx64 "%s", c->id, val,
 		(val & CR3_NOFLUSH) ? " (no flush)" : "");
@@ -198,31 +196,30 @@ void viz_heat_decay(struct viz *v)
 		h[f] = (uint8_t)(h[f] >> sh);
 }
 
-void viz_guest_events(struct viz *v)
+void viz_on_guest_event(void *opaque, const struct ownership_event *e)
 {
-	const struct ownership *o = &v->m->ownership;
-	if (o->nevents == v->own_seen)
-		return;
-	if (o->nevents - v->own_seen > OWNERSHIP_EVENTS)
-		v->own_seen = o->nevents - OWNERSHIP_EVENTS; /* the ring dropped some */
-	for (; v->own_seen < o->nevents; v->own_seen++) {
-		const struct ownership_event *e = &o->events[v->own_seen % OWNERSHIP_EVENTS];
-		const char *name = e->comm[0] ? e->comm : "?";
-		if (e->type == OWN_EV_EXIT) {
-			v->exits++;
-			/* Linux's wait status: a signal in bits 6:0, else the
-			 * exit code in bits 15:8. */
-			if (e->arg & 0x7f) {
-				v->exits_signal++;
-				viz_log(v, -1, COL_FAULT, "guest: pid %u (%s) killed by signal %u",
-					e->pid, name, e->arg & 0x7f);
-			} else {
-				viz_log(v, -1, COL_TEXT, "guest: pid %u (%s) exited with status %u",
-					e->pid, name, (e->arg >> 8) & 0xff);
-			}
-		} else if (e->type == OWN_EV_OOM_KILL) {
-			v->oom_kills++;
-			viz_log(v, -1, COL_FAULT, "guest: OOM killer killed pid %u (%s)", e->pid, name);
+	struct viz *v = opaque;
+	const char *name = e->comm[0] ? e->comm : "?";
+	switch (e->type) {
+	case OWN_EV_EXIT:
+		v->exits++;
+		/* Linux's wait status: a signal in bits 6:0, else the exit
+		 * code in bits 15:8. */
+		if (e->arg & 0x7f) {
+			v->exits_signal++;
+			viz_log(v, -1, COL_FAULT, "guest: pid %u (%s) killed by signal %u",
+				e->pid, name, e->arg & 0x7f);
+		} else {
+			viz_log(v, -1, COL_TEXT, "guest: pid %u (%s) exited with status %u",
+				e->pid, name, (e->arg >> 8) & 0xff);
 		}
+		break;
+	case OWN_EV_OOM_KILL:
+		v->oom_kills++;
+		viz_log(v, -1, COL_FAULT, "guest: OOM killer killed pid %u (%s)", e->pid, name);
+		break;
+	case OWN_EV_SHOOTDOWN:
+		viz_shootdown_reported(v, e);
+		break;
 	}
 }

@@ -1,18 +1,17 @@
 /*
  * emu/viz/viz.c — the visualiser attached to a machine: hangs the
  * observer on every vCPU (beside -d mmu, through emu/obsfan.c), the IPI
- * watcher on the APIC bus, and the two hooks in the run loop (emu/emu.h
- * before_slice, at_end).
+ * watcher on the APIC bus, the event watcher on the ownership channel,
+ * and the two hooks in the run loop (emu/emu.h before_slice, at_end).
  *
- * Between slices the hook reads what the guest reported (process exits,
- * OOM kills), cools the heat map, and renders when it is time: for
- * png:DIR every MS milliseconds of virtual time (snap-MS.png) and at the
- * end (final.png); for the window at most 60 times per second of host
- * time, so that the emulation runs on at nearly full speed.  The hooks
- * only read state: the same command line gives the same guest run with
- * any -display, unless the user pauses, single-steps, runs to the next
- * walk or fault, or slows the window down (those shorten slices, which
- * on several vCPUs changes how they interleave).
+ * Between slices the hook cools the heat map and renders when it is
+ * time: for png:DIR every MS milliseconds of virtual time (snap-MS.png)
+ * and at the end (final.png); for the window at most 60 times per second
+ * of host time, so that the emulation runs on at nearly full speed.  The
+ * hooks only read state: the same command line gives the same guest run
+ * with any -display, unless the user pauses, single-steps, runs to the
+ * next walk or fault, or slows the window down (those shorten slices,
+ * which on several vCPUs changes how they interleave).
  */
 #include "emu/viz/internal.h"
 
@@ -112,7 +111,6 @@ static int animating(const struct viz *v)
 static void before_slice(struct machine *m, void *opaque)
 {
 	struct viz *v = opaque;
-	viz_guest_events(v);
 	viz_heat_decay(v);
 	if (v->period_ticks && m->clock.base >= v->next_tick) {
 		char name[64];
@@ -164,7 +162,6 @@ static void at_end(struct machine *m, void *opaque)
 {
 	struct viz *v = opaque;
 	(void)m;
-	viz_guest_events(v);
 	v->ended = 1;
 	v->paused = 0;
 	viz_render(v);
@@ -213,14 +210,14 @@ int viz_attach(struct machine *m, const char *spec, char *err, size_t errlen)
 	v->paused = d.paused;
 	v->cpus = calloc((size_t)m->ncpus, sizeof(*v->cpus));
 	v->mmu_map = calloc(m->ownership.nframes ? m->ownership.nframes : 1, 1);
+	v->mmu_seen = calloc(m->ownership.nframes ? m->ownership.nframes : 1, sizeof(uint16_t));
 	v->heat = calloc(m->ownership.nframes ? m->ownership.nframes : 1, 1);
-	if (!v->cpus || !v->mmu_map || !v->heat)
+	if (!v->cpus || !v->mmu_map || !v->mmu_seen || !v->heat)
 		goto oom;
 	for (int i = 0; i < m->ncpus; i++) {
 		struct viz_cpu *c = &v->cpus[i];
 		c->v = v;
 		c->id = i;
-		c->ipi_index = -1;
 		for (int a = 0; a < TLB_NARRAYS; a++) {
 			const struct tlb_array *arr = &m->cpus[i].mmu.tlb.a[a];
 			size_t n = (size_t)(arr->sets * arr->ways);
@@ -236,6 +233,8 @@ int viz_attach(struct machine *m, const char *spec, char *err, size_t errlen)
 	}
 	m->apics.ipi_watch = viz_on_ipi;
 	m->apics.ipi_opaque = v;
+	m->ownership.watch = viz_on_guest_event;
+	m->ownership.watch_opaque = v;
 	if (d.kind == DISPLAY_PNG && d.every_ms) {
 		v->period_ticks = d.every_ms * (m->clock.ips / 1000);
 		v->next_tick = v->period_ticks;
@@ -276,8 +275,10 @@ void viz_detach(struct machine *m)
 			free(v->cpus[i].lru[a]);
 		}
 	m->apics.ipi_watch = NULL;
+	m->ownership.watch = NULL;
 	free(v->cpus);
 	free(v->mmu_map);
+	free(v->mmu_seen);
 	free(v->heat);
 	fb_free(&v->fb);
 	free(v);

@@ -17,7 +17,7 @@ ifeq ($(CI),true)
 OS_CFLAGS += -Werror
 endif
 OS_SRCS := $(wildcard guests/os/arch/x86/*.c guests/os/arch/x86/*.S \
-	guests/os/mm/*.c guests/os/kernel/*.c)
+	guests/os/mm/*.c guests/os/kernel/*.c guests/os/drivers/*.c)
 OS_OBJS := $(patsubst guests/os/%,$(BUILD)/guests/os/k/%.o,$(OS_SRCS))
 OS_KERNEL := $(BUILD)/guests/os/kernel.bin
 
@@ -71,3 +71,21 @@ $(OS_TEST_INITRD): $(OSU_MKINITRD) $(OS_TEST_PROGS:%=$(OS_TEST_ROOT)/bin/%)
 
 .PRECIOUS: $(BUILD)/guests/os/tests/%.o
 GUESTS += $(OS_TEST_INITRD)
+
+# The memory-pressure tier's initrd (tests/integration/osmem.sh, make soak):
+# every program of user/, the scripts of tests/mem/ at its root, and
+# pagecache.dat, 256 pages of numbered text lines for the pagecache workload.
+OS_MEM_ROOT    := $(BUILD)/guests/os/mem-root
+OS_MEM_INITRD  := $(BUILD)/guests/os/initrd-mem.cpio
+OS_MEM_SCRIPTS := $(wildcard guests/os/tests/mem/*.sh)
+
+$(OS_MEM_INITRD): $(OSU_MKINITRD) $(OSU_BINS) $(OS_MEM_SCRIPTS)
+	rm -rf $(OS_MEM_ROOT) && mkdir -p $(OS_MEM_ROOT)/bin
+	for p in $(OSU_PROGS); do strip -o $(OS_MEM_ROOT)/bin/$$p $(OSU_DIR)/bin/$$p || exit 1; done
+	cp $(OS_MEM_SCRIPTS) $(OS_MEM_ROOT)/
+	awk 'BEGIN { for (i = 0; i < 16384; i++) printf "pagecache.dat line %09d %34s\n", i, "" }' \
+		>$(OS_MEM_ROOT)/pagecache.dat
+	cd $(OS_MEM_ROOT) && $(abspath $(OSU_MKINITRD)) -o $(abspath $@) \
+		bin $(OSU_PROGS:%=bin/%) $(notdir $(OS_MEM_SCRIPTS)) pagecache.dat
+
+GUESTS += $(OS_MEM_INITRD)

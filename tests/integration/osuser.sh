@@ -212,6 +212,28 @@ if [ "$(uname -sm)" = "Linux x86_64" ]; then
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	exec 3>&-
+
+	# The thread library on Linux's own clone, futex, exit_group (issue 7):
+	# every check of threads.c; mmapstorm's reads all checked, none stale,
+	# on Linux's own shootdowns; tlbstale's reader sees the new page (no
+	# bug switch here); pcidswitch runs its phases (Linux shows no mmulab
+	# counters).
+	"$bin/threads" >"$tmp/threads" 2>&1
+	check threads "$tmp/threads" '^threads: [0-9]* passed, 0 failed$'
+	"$bin/mmapstorm" 20000 >"$tmp/mmapstorm" 2>&1
+	echo "exit $?" >>"$tmp/mmapstorm"
+	check mmapstorm "$tmp/mmapstorm" '^mmapstorm: [0-9]* generations, 20000 reads checked, 0 stale$' \
+		'^mmapstorm: no stale reads$' '^exit 0$'
+	"$bin/tlbstale" >"$tmp/tlbstale" 2>&1
+	if [ "$(nproc)" -ge 2 ]; then
+		check tlbstale "$tmp/tlbstale" 'the reader then read "new!": 0 stale reads$'
+	else
+		check tlbstale "$tmp/tlbstale" '^tlbstale: needs 2 CPUs'
+	fi
+	"$bin/pcidswitch" 10 >"$tmp/pcidswitch" 2>&1
+	echo "exit $?" >>"$tmp/pcidswitch"
+	check pcidswitch "$tmp/pcidswitch" '^pcidswitch: 4 processes on CPU [0-9]*, 10 rounds: ' \
+		'^pcidswitch: 8 processes on CPU [0-9]*, 10 rounds: ' '^exit 0$'
 else
 	echo "SKIP osuser workloads (need Linux x86_64 to run them natively)"
 fi

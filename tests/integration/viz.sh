@@ -4,9 +4,11 @@
 # -d mmu trace and --stats JSON of the same run (frame map, TLB panel,
 # walk panel), a walk and a frame asked for (walk=, frame=) against the
 # trace, the A/D and heat overlays, IPIs against the -d ipi log, and
-# the guest's reports (exits, OOM kills) against what the guest says or
-# was written to send; -display's bad input and fall-backs are one clear
-# line.
+# the guest's reports (exits, OOM kills, shootdowns) against what the
+# guest says or was written to send, the MMU's map of CR3s loaded before
+# the current one and the shootdown heuristic against a two-CPU guest
+# (vizsmp.c) and its trace; -display's bad input and fall-backs are one
+# clear line.
 #   PASS|FAIL viz ...
 build="$1"
 mmulab="$build/mmulab"
@@ -85,10 +87,11 @@ else
 fi
 
 # Guest reports: vizguest.S names process 7 "hog", gives it 16 frames,
-# reports its OOM kill and its death by signal 9, and process 8 ("ok")
-# exiting with code 3.
+# reports its OOM kill and its death by signal 9, process 8 ("ok")
+# exiting with code 3, and two shootdowns: cpu0 -> {1,3}, 5 pages, then
+# cpu2 -> {0,1,3}, a full flush (the latter's arcs are the latest).
 mkdir -p "$tmp/vg"
-"$mmulab" -serial none -display "png:$tmp/vg" "$build/tests/integration/vizguest.elf" \
+"$mmulab" -serial none -smp 4 -display "png:$tmp/vg" "$build/tests/integration/vizguest.elf" \
 	>/dev/null 2>&1
 png="$tmp/vg/final.png"
 "$check" --text "guest-oom-kill" "$png" events "guest: OOM killer killed pid 7 (hog)"
@@ -96,6 +99,55 @@ png="$tmp/vg/final.png"
 "$check" --text "guest-exit" "$png" events "guest: pid 8 (ok) exited with status 3"
 "$check" --text "guest-counts" "$png" legend "oom kills 1  signalled 1  exits 2"
 "$check" --text "guest-process" "$png" processes "7 hog          16"
+"$check" --text "guest-shootdown" "$png" events "shootdown cpu0 -> {1,3}: 5 pages"
+"$check" --text "guest-shootdown-full" "$png" events "shootdown cpu2 -> {0,1,3}: full flush"
+"$check" --text "guest-shootdown-count" "$png" tlbside "IPIs 0  shootdowns 2  likely 0"
+for to in 0 1 3; do
+	"$check" --arc "guest-shootdown-arc-$to" "$png" 4 2 $to shootdown
+done
+
+# Two vCPUs (vizsmp.c).  The MMU's map: the CR3 the BSP loaded before its
+# current one still colours its own tables and user pages, dim, as the
+# trace's walks under it read them.  Shootdowns: of the IPIs the -d ipi
+# log shows (each names one APIC, which accepts it), the likely ones are
+# exactly those the guest says its handler flushed before EOI — not the
+# reschedules followed by CR3 switches and reloads, not the flush after
+# EOI, not the flush after the guest reported a shootdown itself.  The
+# guest reports three, through the guest OS's ownership_report_shootdown():
+# cpu0 -> {1} 1 page, cpu1 -> {0,40} a full flush, cpu0 -> {1} 1000000
+# pages, which the port's 18-bit field carries as its largest count,
+# 3FFFEH = 262142 (devices/ownership.h); the last one's arc is the latest.
+d="$tmp/smp2"
+mkdir -p "$d"
+"$mmulab" -serial stdio -smp 2 -d mmu,ipi -D "$d/trace" --max-insns 100000000 \
+	-display "png:$d" "$build/tests/integration/vizsmp.elf" >"$d/out" 2>/dev/null
+s=$?
+if [ $s -eq 1 ] && grep -q '^# 7 passed, 0 failed' "$d/out"; then
+	echo "PASS viz vizsmp-runs"
+else
+	echo "FAIL viz vizsmp-runs (status $s)"
+fi
+png="$d/final.png"
+"$check" --recent "recent-cr3-map vizsmp" "$png" "$d/trace" 32768 0
+"$check" --text "recent-cr3-legend vizsmp" "$png" legend "MMU's view: cpu0 CR3 + 1 recent"
+# The same run, but the guest reports B's root frame free at the end: B
+# is no longer read, none of its frames is dim.
+mkdir -p "$d/freeb"
+"$mmulab" -serial none -smp 2 -d mmu -D "$d/freeb/trace" --max-insns 100000000 \
+	-append freeb=1 -display "png:$d/freeb" "$build/tests/integration/vizsmp.elf" \
+	>/dev/null 2>&1
+"$check" --recent "recent-cr3-dropped vizsmp" "$d/freeb/final.png" "$d/freeb/trace" 32768 0 dropped
+"$check" --text "recent-cr3-dropped-legend vizsmp" "$d/freeb/final.png" legend \
+	"MMU's view: cpu0 CR3 + 0 recent"
+ipis=$(grep -c ' ipi: cpu [0-9]* ICR' "$d/trace")
+likely=$(sed -n 's/^# IPIs whose handler flushed before EOI: \([0-9]*\)$/\1/p' "$d/out")
+"$check" --text "likely-shootdown-count" "$png" tlbside "IPIs $ipis  shootdowns 3  likely $likely"
+"$check" --text "likely-shootdown-event" "$png" events \
+	"cpu1 likely shootdown: in the handler of IPI 0x51 from cpu0, invlpg"
+"$check" --text "reported-shootdown-event" "$png" events "shootdown cpu0 -> {1}: 1 page"
+"$check" --text "reported-shootdown-full" "$png" events "shootdown cpu1 -> {0,40}: full flush"
+"$check" --text "reported-shootdown-most" "$png" events "shootdown cpu0 -> {1}: $((0x3fffe)) pages"
+"$check" --arc "reported-shootdown-arc" "$png" 2 0 1 shootdown
 
 # The guest OS's demo (make run): each "segfault at" report is a process
 # killed by SIGSEGV, the demo has no OOM kill, and init's exit status is

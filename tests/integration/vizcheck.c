@@ -37,8 +37,23 @@
  *   --text NAME PNG PANEL TEXT  a line of PANEL (title, legend, tlbside,
  *                            walk, frame, events, help) begins with TEXT,
  *                            in any one colour
- *   --arc NAME PNG NCPUS FROM TO  the IPI strip's latest arc, FROM -> TO, is
- *                            drawn in the fixed-IPI colour
+ *   --arc NAME PNG NCPUS FROM TO [fixed|shootdown|likely]  the IPI strip's
+ *                            latest arc, FROM -> TO, is drawn in the colour
+ *                            of a fixed IPI (the default), of a shootdown
+ *                            the guest reported, or of a likely one
+ *   --recent NAME PNG TRACE NFRAMES CPU [dropped]  the MMU's map shows
+ *                            what only the CR3s loaded before CPU's
+ *                            current one reach: every frame the trace's
+ *                            walks under such a CR3 read as a paging
+ *                            structure, and no walk under the current one
+ *                            did, is in the dim page-table colour; every
+ *                            frame such a walk reached through user
+ *                            entries, which the current CR3's own walks
+ *                            reach for supervisor only, is in the dim user
+ *                            colour.  With "dropped" (the guest reported
+ *                            those CR3s' roots freed) none of them is dim,
+ *                            and those the current CR3 maps for supervisor
+ *                            only are in the bright supervisor colour
  */
 #include <png.h>
 #include <stdio.h>
@@ -476,20 +491,176 @@ static void check_heat(const char *name, uint64_t nframes)
 	result(name, pts && !bad && cold_ok, " (%s)", why);
 }
 
-static void check_arc(const char *name, int n, int from, int to)
+static void check_arc(const char *name, int n, int from, int to, const char *colour)
 {
+	uint32_t want = !strcmp(colour, "shootdown") ? COL_SHOOTDOWN
+		: !strcmp(colour, "likely") ? COL_SHOOTDOWN_LIKELY : COL_IPI_FIXED;
 	int xf, xt, w, ok;
 	layout_ipi_box(from, n, &xf, &w);
 	xf += w / 2;
 	layout_ipi_box(to, n, &xt, &w);
 	xt += w / 2;
 	if (from == to)
-		ok = px(xt - 3, IPI_BOX_Y - 1 - 6) == COL_IPI_FIXED; /* the loop */
+		ok = px(xt - 3, IPI_BOX_Y - 1 - 6) == want; /* the loop */
 	else
-		ok = px(xf, IPI_BOX_Y - 4) == COL_IPI_FIXED && px(xt, IPI_BOX_Y - 4) == COL_IPI_FIXED;
+		ok = px(xf, IPI_BOX_Y - 4) == want && px(xt, IPI_BOX_Y - 4) == want;
 	char why[64];
-	snprintf(why, sizeof(why), "cpu%d -> cpu%d", from, to);
+	snprintf(why, sizeof(why), "cpu%d -> cpu%d, %s", from, to, colour);
 	result(name, ok, " (%s)", why);
+}
+
+/* ---- --recent: what the walks under each CR3 read ---- */
+
+#define ROOT_MASK 0x000ffffffffff000ull
+#define MAXCPU 64
+#define RECENT 16 /* CR3 values the visualiser remembers (VIZ_SPACES) */
+
+/* One walk of the whole trace, with the page-table root it was made in. */
+struct rwalk { struct step s[6]; int n; unsigned long long root; };
+static struct rwalk *rwalks;
+static int nrwalks;
+
+static int has_root(const unsigned long long *r, int n, unsigned long long root)
+{
+	for (int i = 0; i < n; i++)
+		if (r[i] == root)
+			return 1;
+	return 0;
+}
+
+/* Is frame f read as a paging structure by a walk under `root`? */
+static int table_of(unsigned long long root, unsigned long long f)
+{
+	for (int i = 0; i < nrwalks; i++)
+		for (int j = 0; rwalks[i].root == root && j < rwalks[i].n; j++)
+			if (rwalks[i].s[j].pa >> 12 == f)
+				return 1;
+	return 0;
+}
+
+/* Do walks from the top under `root` reach frame f through a leaf?
+ * -1 no; else whether U=1 at every level (final entry values). */
+static int user_in(unsigned long long root, unsigned long long f)
+{
+	int found = -1;
+	for (int i = 0; i < nrwalks; i++) {
+		const struct rwalk *w = &rwalks[i];
+		struct twalk t;
+		unsigned long long size;
+		if (w->root != root || rank(w->s[0].name) < 4)
+			continue;
+		memcpy(t.s, w->s, sizeof(t.s));
+		t.n = w->n;
+		for (int j = 0; j < t.n; j++)
+			t.s[j].val = final_value(t.s[j].pa, t.s[j].val);
+		if (!leaf_ok(&t))
+			continue;
+		unsigned long long base = walk_pa(&t, &size) & ~(size - 1);
+		if (f < base >> 12 || f >= (base + size) >> 12)
+			continue;
+		int u = 1;
+		for (int j = 0; j < t.n; j++)
+			u &= (int)(t.s[j].val >> 2) & 1;
+		found = found > u ? found : u;
+	}
+	return found;
+}
+
+/* The colour a frame of an old CR3 must have: `dim` as the old CR3 makes
+ * it, or, when the old CR3 was dropped, as the current CR3 maps it. */
+static int old_frame_ok(uint64_t nframes, unsigned long long root, unsigned long long fr,
+			uint32_t dim, int dropped)
+{
+	int x, y, cs;
+	if (!dropped)
+		return cell_is(nframes, 1, fr, dim);
+	layout_mem_cell(nframes, 1, fr, &x, &y, &cs);
+	uint32_t c = px(x, y);
+	int u = user_in(root, fr);
+	return c != COL_PGTABLE_RECENT && c != COL_MAP_USER_RECENT && c != COL_MAP_SUPER_RECENT &&
+	       (u < 0 || c == (u ? COL_MAP_USER : COL_MAP_SUPER));
+}
+
+static int check_recent(const char *name, const char *trace, uint64_t nframes, int shown,
+			int dropped)
+{
+	FILE *f = fopen(trace, "r");
+	char line[512], why[200];
+	unsigned long long root[MAXCPU] = { 0 }, written[4096];
+	int nwritten = 0, cur[MAXCPU]; /* each vCPU's walk in rwalks[], or -1 */
+	for (int i = 0; i < MAXCPU; i++)
+		cur[i] = -1;
+	if (!f || !(rwalks = calloc(MAXWALKS, sizeof(*rwalks))))
+		return 2;
+	while (fgets(line, sizeof(line), f)) {
+		struct step s;
+		int cpu;
+		unsigned long long v;
+		if (sscanf(line, "cpu%d mmu cr3 <- %llx", &cpu, &v) == 2 && cpu >= 0 && cpu < MAXCPU) {
+			root[cpu] = v & ROOT_MASK;
+			if (nwritten == 4096) /* keep the latest */
+				memmove(written, written + 1, --nwritten * sizeof(*written));
+			written[nwritten++] = v & ~(1ull << 63);
+			cur[cpu] = -1;
+			continue;
+		}
+		if (sscanf(line, "cpu%d mmu walk la=%llx %7s @%llx = %llx", &cpu, &s.la, s.name,
+			   &s.pa, &s.val) != 5 || cpu < 0 || cpu >= MAXCPU || !root[cpu])
+			continue;
+		note_entry(s.pa, s.val);
+		struct rwalk *w = cur[cpu] >= 0 ? &rwalks[cur[cpu]] : NULL;
+		if (strstr(line, " +") && w && w->s[w->n - 1].la == s.la &&
+		    !strcmp(w->s[w->n - 1].name, s.name))
+			continue;
+		if (!w || w->s[0].la != s.la || rank(s.name) >= rank(w->s[w->n - 1].name) ||
+		    w->n == 6) {
+			if (nrwalks == MAXWALKS)
+				break;
+			cur[cpu] = nrwalks;
+			w = &rwalks[nrwalks++];
+			w->root = root[cpu];
+		}
+		w->s[w->n++] = s;
+	}
+	fclose(f);
+	/* The CR3s the visualiser knows: the last RECENT values written
+	 * and every vCPU's current one; those other than the shown vCPU's. */
+	unsigned long long old[RECENT + MAXCPU], vals[RECENT];
+	int nold = 0, nvals = 0;
+	for (int i = nwritten - 1; i >= 0 && nvals < RECENT; i--)
+		if (!has_root(vals, nvals, written[i]))
+			vals[nvals++] = written[i];
+	for (int i = 0; i < nvals; i++)
+		if ((vals[i] & ROOT_MASK) != root[shown] && !has_root(old, nold, vals[i] & ROOT_MASK))
+			old[nold++] = vals[i] & ROOT_MASK;
+	int tables = 0, pages = 0, bad = 0;
+	for (int o = 0; o < nold; o++) {
+		/* Frames this CR3's walks read as paging structures... */
+		for (int i = 0; i < nrwalks; i++)
+			for (int j = 0; rwalks[i].root == old[o] && j < rwalks[i].n; j++) {
+				unsigned long long fr = rwalks[i].s[j].pa >> 12;
+				if (fr >= nframes || table_of(root[shown], fr))
+					continue;
+				tables++;
+				bad += !old_frame_ok(nframes, root[shown], fr, COL_PGTABLE_RECENT, dropped);
+			}
+		/* ...and the 4 KiB pages it reached for user. */
+		for (int i = 0; i < nrwalks; i++) {
+			const struct rwalk *w = &rwalks[i];
+			if (w->root != old[o] || w->n < 1 || rank(w->s[w->n - 1].name) != 1)
+				continue;
+			unsigned long long fr = (final_value(w->s[w->n - 1].pa, w->s[w->n - 1].val)
+						 & ROOT_MASK) >> 12;
+			if (fr >= nframes || user_in(old[o], fr) != 1 || user_in(root[shown], fr) != 0)
+				continue;
+			pages++;
+			bad += !old_frame_ok(nframes, root[shown], fr, COL_MAP_USER_RECENT, dropped);
+		}
+	}
+	snprintf(why, sizeof(why), "%d old CR3%s%s: %d table reads, %d user pages; %d wrong",
+		 nold, nold == 1 ? "" : "s", dropped ? " (dropped)" : "", tables, pages, bad);
+	result(name, tables && pages && !bad, " (%s)", why);
+	return 0;
 }
 
 static int modes(int argc, char **argv)
@@ -533,10 +704,14 @@ static int modes(int argc, char **argv)
 		result(name, found, " (no line '%s')", found ? "" : argv[5]);
 		return 0;
 	}
-	if (!strcmp(mode, "--arc") && argc == 7) {
-		check_arc(name, atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
+	if (!strcmp(mode, "--arc") && (argc == 7 || argc == 8)) {
+		check_arc(name, atoi(argv[4]), atoi(argv[5]), atoi(argv[6]),
+			  argc == 8 ? argv[7] : "fixed");
 		return 0;
 	}
+	if (!strcmp(mode, "--recent") && (argc == 7 || (argc == 8 && !strcmp(argv[7], "dropped"))))
+		return check_recent(name, argv[4], strtoull(argv[5], NULL, 0), atoi(argv[6]),
+				    argc == 8);
 	if (argc < 6 || read_walks(argv[4]) != 0) {
 		fprintf(stderr, "vizcheck: cannot read the trace\n");
 		return 2;

@@ -4,9 +4,11 @@
  * tier: process 7 is named "hog" and owns 16 anonymous frames from frame
  * 800H, the OOM killer picks it (event 81H), it ends killed by SIGKILL
  * (event 80H, wait status 9), then process 8, "ok", exits with code 3
- * (wait status 300H), and the kernel leaves through isa-debug-exit with
- * value 0 (status 1).  viz.sh reads the event log and the legend from the
- * PNG and expects exactly these.
+ * (wait status 300H).  Then two TLB shootdowns (event 82H; run it with
+ * -smp 4): CPU 0 asks CPUs 1 and 3 to flush 5 pages, and CPU 2 asks CPUs
+ * 0, 1 and 3 for a full flush.  The kernel leaves through isa-debug-exit
+ * with value 0 (status 1).  viz.sh reads the event log, the legend and
+ * the IPI strip from the PNG and expects exactly these.
  */
 	.code32
 	.text
@@ -35,6 +37,12 @@ _start:
 	mov	$0x598, %dx
 	mov	$(0x80 | 0x300 << 8), %eax	/* PID 8 ends: exit code 3 */
 	out	%eax, %dx
+	mov	$0b1010, %eax		/* shootdown: targets CPUs 1 and 3 (PFN), */
+	mov	$(0 | 5 << 6), %ebx	/* sender CPU 0, 5 pages */
+	call	shootdown
+	mov	$0b1011, %eax		/* targets CPUs 0, 1 and 3, */
+	mov	$(2 | 0x3ffff << 6), %ebx	/* sender CPU 2, full flush */
+	call	shootdown
 	mov	$0xf4, %dx		/* isa-debug-exit: status (0 << 1) | 1 */
 	xor	%eax, %eax
 	out	%al, %dx
@@ -49,6 +57,20 @@ comm:	mov	$0x594, %dx
 	out	%al, %dx
 	test	%al, %al
 	jnz	3b
+	ret
+
+/* Event 82H: targets EAX (CPUs 0-31; none above), bits 31:8 of CMD EBX. */
+shootdown:
+	mov	$0x590, %dx		/* PFN: CPUs 0-31 */
+	out	%eax, %dx
+	mov	$0x594, %dx		/* PID: CPUs 32-63 */
+	xor	%eax, %eax
+	out	%eax, %dx
+	mov	$0x598, %dx
+	mov	%ebx, %eax
+	shl	$8, %eax
+	or	$0x82, %eax
+	out	%eax, %dx
 	ret
 
 	.data

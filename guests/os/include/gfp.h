@@ -10,9 +10,13 @@
 #define __GFP_HIGH	0x04u	/* may dip to half the min watermark */
 #define __GFP_ZERO	0x08u	/* clear the frames */
 #define __GFP_NOWARN	0x10u	/* no message on failure */
+#define __GFP_NORETRY	0x20u	/* no reclaim, no OOM killer: fail instead */
+
+/* Above this order an allocation never calls the OOM killer (Linux). */
+#define PAGE_ALLOC_COSTLY_ORDER 3
 
 #define GFP_KERNEL	0u
-#define GFP_ATOMIC	__GFP_HIGH
+#define GFP_ATOMIC	(__GFP_HIGH | __GFP_NORETRY)
 #define GFP_DMA		__GFP_DMA
 
 #endif

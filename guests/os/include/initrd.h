@@ -18,6 +18,9 @@ struct inode {
 	/* shared anonymous memory (mm/shmem.c): a nameless file of zeroes */
 	bool shmem;
 	int i_count;		/* VMAs using a shmem inode; initrd files: 0, never freed */
+	/* the page cache of this file (mm/filemap.c): page i_pages[index], or NULL */
+	struct page **i_pages;
+	unsigned long i_pages_size;	/* entries i_pages has room for */
 };
 
 #define S_IFMT	0170000

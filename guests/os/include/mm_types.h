@@ -8,6 +8,8 @@
 #define OS_MM_TYPES_H
 
 #include "list.h"
+#include "mmu.h"
+#include "spinlock.h"
 
 struct kmem_cache;
 struct inode;
@@ -18,8 +20,8 @@ struct page {
 	pid_t owner;		/* pid it is charged to, 0 for the kernel */
 	u8 kind;		/* enum page_kind */
 	u8 compound_order;	/* head of a multi-page block: its order */
-	struct list_head lru;	/* free_area list, or a slab's partial/full list */
-	unsigned long private;	/* while PageBuddy: the order of the free block */
+	struct list_head lru;	/* free_area list, a slab's partial/full list, or an LRU list */
+	unsigned long private;	/* PageBuddy: the order of the free block; PageSwapCache: its swap entry */
 	struct page *compound_head;	/* first page of the block this page is in */
 	union {
 		struct {	/* slab pages (PageSlab, on the head page) */
@@ -28,9 +30,9 @@ struct page {
 			unsigned int inuse;	/* objects handed out */
 			unsigned int objects;	/* objects the slab holds */
 		};
-		struct {	/* page-cache pages (PAGE_KIND_FILE): which page of which file */
-			const struct inode *mapping;
-			unsigned long index;
+		struct {	/* page-cache pages (PAGE_KIND_FILE): which page of which file; */
+			const struct inode *mapping;	/* anonymous pages: mapping NULL, */
+			unsigned long index;		/* index = user address >> PAGE_SHIFT */
 		};
 	};
 };
@@ -41,6 +43,12 @@ enum pageflags {
 	PG_buddy,	/* first page of a free block on a free_area list */
 	PG_slab,	/* first page of a slab */
 	PG_head,	/* first page of a block of order > 0 */
+	PG_lru,		/* on one of the LRU lists (mmzone.h, mm/vmscan.c) */
+	PG_active,	/* on an active list */
+	PG_referenced,	/* used once since reclaim last looked (mark_page_accessed) */
+	PG_dirty,	/* newer than its copy on disk (or has none) */
+	PG_swapcache,	/* an anonymous page in the swap cache: private is its entry */
+	PG_unevictable,	/* on the unevictable list (shmem) */
 };
 
 #define PAGEFLAG(name, bit)                                                                       \
@@ -51,6 +59,12 @@ PAGEFLAG(Reserved, PG_reserved)
 PAGEFLAG(Buddy, PG_buddy)
 PAGEFLAG(Slab, PG_slab)
 PAGEFLAG(Head, PG_head)
+PAGEFLAG(LRU, PG_lru)
+PAGEFLAG(Active, PG_active)
+PAGEFLAG(Referenced, PG_referenced)
+PAGEFLAG(Dirty, PG_dirty)
+PAGEFLAG(SwapCache, PG_swapcache)
+PAGEFLAG(Unevictable, PG_unevictable)
 #undef PAGEFLAG
 
 static inline int page_ref_count(const struct page *p)
@@ -91,7 +105,10 @@ struct vm_area_struct {
 	unsigned long vm_file_end;	/* file bytes past this offset read as 0 (ELF .bss) */
 };
 
-enum { MM_FILEPAGES, MM_ANONPAGES, NR_MM_COUNTERS };
+/* RSS counters (Linux's order): file, anonymous, swap entries in PTEs, shmem. */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
+#define MMF_OOM_SKIP	0	/* mm->flags: the OOM reaper is done with it */
 
 struct mm_struct {
 	unsigned long *pgd;		/* the PML4, direct-map address */
@@ -101,10 +118,22 @@ struct mm_struct {
 	pid_t owner;			/* charged for its frames (ownership channel) */
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack, mmap_base;
-	unsigned long rss[NR_MM_COUNTERS];	/* mapped frames (the zero page excluded) */
+	unsigned long rss[NR_MM_COUNTERS];	/* mapped frames (the zero page excluded), swap entries */
 	unsigned long hiwater_rss;	/* peak of the RSS, for ru_maxrss */
 	unsigned long total_vm;		/* pages in all VMAs */
 	unsigned long pgtables_bytes;	/* page-table pages below the PGD, in bytes */
+	/* SMP: mmap_lock.h, arch/x86/tlb.c */
+	spinlock_t mmap_lock;		/* VMAs and page tables (mmap_write_lock) */
+	cpumask_t cpu_bitmap;		/* CPUs that have it loaded, maybe lazily (mm_cpumask) */
+	mm_context_t context;		/* PCID context id and TLB generation */
+	unsigned long flags;		/* MMF_* */
+	struct list_head mmlist;	/* every mm (mm/rmap.c searches them) */
 };
+
+/* Frames mapped by mm (Linux's get_mm_rss). */
+static inline unsigned long get_mm_rss(const struct mm_struct *mm)
+{
+	return mm->rss[MM_FILEPAGES] + mm->rss[MM_ANONPAGES] + mm->rss[MM_SHMEMPAGES];
+}
 
 #endif

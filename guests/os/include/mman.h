@@ -10,6 +10,7 @@
 
 #include "mm.h"
 #include "pgtable.h"
+#include "tlbflush.h"
 
 /* User space: PGD entries 0-255, minus the last page (as Linux's TASK_SIZE). */
 #define TASK_SIZE	0x00007ffffffff000ul
@@ -25,6 +26,7 @@
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
+#define MAP_NORESERVE	0x4000
 #define MADV_DONTNEED	4
 
 /* vm_flags (Linux's values for the ones it shares). */
@@ -33,6 +35,8 @@
 #define VM_EXEC		0x0004ul
 #define VM_SHARED	0x0008ul
 #define VM_GROWSDOWN	0x0100ul	/* the stack */
+#define VM_ACCOUNT	0x00100000ul	/* its pages are in vm_committed_as (mm/util.c) */
+#define VM_NORESERVE	0x00200000ul	/* MAP_NORESERVE outside mode 2: not committed */
 #define VM_HEAP		0x10000ul	/* [heap]: the brk area (for pmap) */
 
 /* Page-fault reasons (Linux's FAULT_FLAG_*). */
@@ -45,12 +49,22 @@
 #define VM_FAULT_OK	0
 #define VM_FAULT_OOM	1
 #define VM_FAULT_SIGSEGV 2
+#define VM_FAULT_SIGBUS	3	/* a swap read failed or did not check out */
+#define VM_FAULT_RETRY	4	/* the PTE changed under the handler: try again */
 
-struct vmstat {
+/*
+ * Event counters (Linux's vm_event_states): one set per CPU, bumped by the
+ * CPU that counts (`vmstat.pgfault++` is its own set: no atomics, no
+ * lost counts); all_vm_events() adds them up for /proc/vmstat.  The TLB
+ * counters are arch/x86/tlb.c's (tlbflush.h, struct tlb_stat).
+ */
+struct vm_event_state {
 	unsigned long pgfault, pgmajfault, cow_fault, zero_page_fault, anon_fault, file_fault;
-	unsigned long tlb_local_flush_one, tlb_local_flush_all;
 };
-extern struct vmstat vmstat;
+extern struct vm_event_state vm_event_states[NR_CPUS];
+#define vmstat (vm_event_states[smp_processor_id()])
+/* mm/pgtable.c: the counters of every CPU, added up. */
+void all_vm_events(struct vm_event_state *sum);
 extern struct page *zero_page;
 
 /* ---- mm/pgtable.c ---- */
@@ -66,12 +80,14 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma);
 void free_pgtables(struct mm_struct *mm);
 /* Changes the permissions of the present PTEs in [start, end). */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
-/* INVLPG addr if mm is the one in CR3 (counted in vmstat). */
-void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
 /* The PTE bits a VMA's flags give (user, NX unless exec, RW if writable and shared). */
 pteval_t vm_get_page_prot(unsigned long vm_flags);
 /* Counts one more mapped frame of a kind, for RSS and its peak. */
 void add_mm_counter(struct mm_struct *mm, int member, long value);
+
+/* ---- mm/rmap.c: every address space, for the reverse map ---- */
+void mmlist_add(struct mm_struct *mm);
+void mmlist_del(struct mm_struct *mm);
 
 /* ---- mm/mmap.c ---- */
 #define for_each_vma(vma, mm) \
@@ -121,6 +137,30 @@ struct inode *shmem_file_setup(unsigned long size);
 /* Takes / drops a reference on a shmem inode (no-ops for initrd files). */
 struct inode *igrab(struct inode *inode);
 void iput(struct inode *inode);
+
+/* ---- mm/util.c: overcommit ---- */
+#define OVERCOMMIT_GUESS	0
+#define OVERCOMMIT_ALWAYS	1
+#define OVERCOMMIT_NEVER	2
+extern int sysctl_overcommit_memory, sysctl_overcommit_ratio, sysctl_overcommit_kbytes;
+extern int sysctl_admin_reserve_kbytes, sysctl_user_reserve_kbytes;
+extern long vm_committed_as;	/* pages promised to VM_ACCOUNT mappings: Committed_AS */
+void vm_acct_memory(long pages);
+void vm_unacct_memory(long pages);
+/* CommitLimit in pages: RAM * overcommit_ratio / 100 (or overcommit_kbytes) + swap. */
+unsigned long vm_commit_limit(void);
+/* Accounts pages more for mm if the overcommit mode allows: 0, or -ENOMEM (nothing accounted). */
+int __vm_enough_memory(struct mm_struct *mm, long pages, bool cap_sys_admin);
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
+/* Sets user_reserve_kbytes and admin_reserve_kbytes from the free memory (boot). */
+void init_reserves(void);
+
+/* ---- mm/swapfile.c (the parts mm/ needs): swap space in pages ---- */
+extern long total_swap_pages;
+
+/* ---- mm/filemap.c: drop_caches ---- */
+/* Drops every page-cache frame nobody maps (echo 1 > /proc/sys/vm/drop_caches). */
+void drop_pagecache(void);
 
 /* ---- mm/uaccess.c ---- */
 /* 0, or -EFAULT when some byte is not accessible to the process. */

@@ -35,5 +35,15 @@ void ownership_report_exit(pid_t pid, int status);
 /* Reports that the OOM killer chose process `pid` as its victim (call it
  * when the kill is decided, before the victim's exit is reported). */
 void ownership_report_oom_kill(pid_t pid);
+/*
+ * Reports a TLB shootdown: CPU `from_cpu` asks the CPUs in `cpumask` (bit
+ * N for CPU N) to invalidate `nr_pages` pages of an address space each, or
+ * all its entries when nr_pages is OWNERSHIP_FLUSH_ALL.  Call it where the
+ * flush IPIs are sent (just before or after them); the visualiser then
+ * draws a shootdown from the sender to each target and stops guessing
+ * which IPIs are shootdowns.  A count of 3FFFFH or more is sent as 3FFFEH.
+ */
+#define OWNERSHIP_FLUSH_ALL	(~0ul)
+void ownership_report_shootdown(int from_cpu, unsigned long cpumask, unsigned long nr_pages);
 
 #endif

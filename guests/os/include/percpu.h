@@ -2,7 +2,9 @@
  * percpu.h — data each CPU has its own copy of.  A CPU finds its copy
  * through the GS base register (MSR_GS_BASE, set by cpu_init()): the first
  * word of struct pcpu points to itself, so this_cpu() is one load from
- * %gs:0.  Only CPU 0 runs for now; NR_CPUS copies exist for the others.
+ * %gs:0.  cpu_data[] holds NR_CPUS copies; the bootstrap processor is CPU 0,
+ * the others are numbered in the order the ACPI MADT lists them
+ * (arch/x86/smpboot.c).
  */
 #ifndef OS_PERCPU_H
 #define OS_PERCPU_H
@@ -33,6 +35,8 @@ struct pcpu {
 	struct task_struct *current_task;	/* current (sched.h) */
 	unsigned long top_of_stack;	/* current's kernel stack top: where SYSCALL switches to */
 	unsigned long user_sp;		/* user RSP while the SYSCALL entry switches stacks */
+	u32 apicid;			/* its local APIC's ID (the MADT's) */
+	struct task_struct *idle;	/* swapper/N: runs when nothing else can */
 	u64 gdt[10] __attribute__((aligned(16)));
 	struct tss_struct tss __attribute__((aligned(16)));
 };
@@ -52,7 +56,7 @@ static inline int smp_processor_id(void)
 	return this_cpu()->cpu;
 }
 
-/* arch/x86/cpu.c: GDT, TSS, GS base of CPU `cpu`; call on that CPU. */
+/* arch/x86/cpu.c: GDT, TSS, GS base, control registers of CPU `cpu`; call on that CPU. */
 void cpu_init(int cpu);
 
 #endif /* __ASSEMBLER__ */

@@ -26,6 +26,13 @@
 #define _PAGE_PSE	(1ul << 7)	/* large page in a PMD or PUD */
 #define _PAGE_GLOBAL	(1ul << 8)	/* survives CR3 writes (CR4.PGE) */
 #define _PAGE_NX	(1ul << 63)	/* no execute (EFER.NXE) */
+/*
+ * With P = 0 the MMU ignores the rest of an entry: G then marks a PTE
+ * that mprotect(PROT_NONE) made inaccessible but which keeps its frame
+ * (Linux's _PAGE_PROTNONE); other not-present entries hold swap entries
+ * (swapops.h).
+ */
+#define _PAGE_PROTNONE	_PAGE_GLOBAL
 #define PTE_PFN_MASK	0x000ffffffffff000ul
 
 #define PGDIR_SHIFT	39
@@ -54,6 +61,12 @@ extern pteval_t __supported_pte_mask;
 
 /* The kernel's PGD: its upper half is copied into every address space. */
 extern pteval_t *init_top_pgt;
+
+/* A PTE that maps a frame: present, or PROT_NONE. */
+static inline bool pte_mapped(pteval_t e)
+{
+	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
 
 /* mm/init.c */
 void paging_init(void);

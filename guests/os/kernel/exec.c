@@ -28,6 +28,7 @@
 #include "mman.h"
 #include "sched.h"
 #include "segment.h"
+#include "tlbflush.h"
 #include "uapi/auxvec.h"
 
 #define EM_X86_64	62
@@ -173,6 +174,7 @@ long do_execve(const char *path, const char *const argv[], const char *const env
 	struct inode *inode = initrd_lookup(path);
 	struct linux_binprm bprm = { 0 };
 	struct mm_struct *mm, *old = current->mm;
+	unsigned long flags;
 	struct task_struct *tsk = current;
 	const char *name = path;
 	long err;
@@ -204,8 +206,14 @@ long do_execve(const char *path, const char *const argv[], const char *const env
 	mm->start_stack = STACK_TOP;
 
 	/* The point of no return: the old image goes. */
+	spin_lock_irqsave(&tasklist_lock, flags);	/* /proc readers take references on tsk->mm */
 	tsk->mm = mm;
-	write_cr(3, __pa(mm->pgd));
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	activate_mm(mm);
+	if (tsk->fsbase) {	/* no TLS in the new image */
+		tsk->fsbase = 0;
+		load_fsbase(0);
+	}
 	if (old) {
 		tsk->maxrss = max(tsk->maxrss, old->hiwater_rss);
 		mmput(old);

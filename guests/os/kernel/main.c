@@ -22,16 +22,21 @@
  * through isa-debug-exit, status 1 when every self-test passed, 3 if not.
  */
 #include "asm.h"
+#include "ata.h"
 #include "console.h"
 #include "initrd.h"
 #include "kernel.h"
 #include "mm.h"
 #include "mmzone.h"
+#include "oom.h"
 #include "percpu.h"
 #include "ptrace.h"
 #include "mman.h"
 #include "sched.h"
 #include "setup.h"
+#include "smp.h"
+#include "tlbflush.h"
+#include "swap.h"
 
 void mm_init(void);
 int selftest_buddyinfo(void);
@@ -55,13 +60,18 @@ static void rest_init(void)
 		*arg++ = script;
 	*arg = NULL;
 	zero_page_init();
+	ata_init();
 	sched_init();
+	tlb_init();
 	syscall_init();
 	apic_timer_init();
+	smp_init();		/* every CPU of the MADT: idle, ticking, ready for tasks */
 	show_mem_summary("before init");
 	printk("Run %s as init process\n", init);
 	if (!kernel_init_task(init, argv))
 		panic("No working init found.");
+	kswapd_init();		/* kswapd0 and oom_reaper: kernel threads, pids after init's */
+	oom_init();
 	cpu_idle();
 }
 

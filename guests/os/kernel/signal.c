@@ -3,9 +3,11 @@
  * A signal whose default action is to terminate (all of them but SIGCHLD,
  * SIGCONT, SIGURG and SIGWINCH, which are ignored; there are no handlers,
  * no core dumps and no stopping) is recorded on the task and acted on when
- * the task is next about to return to user mode: it exits with the signal
- * as its wait status.  A sleeping task is woken to do so.
+ * the task is next about to return to user mode: its whole thread group
+ * exits with the signal as its wait status (do_group_exit).  A sleeping
+ * task is woken to do so.
  */
+#include "asm.h"
 #include "kernel.h"
 #include "sched.h"
 
@@ -27,6 +29,8 @@ void exit_to_user_mode(void)
 {
 	int sig = current->pending_signal;
 
-	if (sig)
-		do_exit(sig & 0x7f);
+	if (sig) {
+		local_irq_enable();	/* exiting may wait for other CPUs */
+		do_group_exit(sig & 0x7f);
+	}
 }

@@ -10,15 +10,21 @@
  * tick when nothing has come; writes go out as they are); open() finds
  * initrd files, read-only, and the /proc files of kernel/proc.c
  * (/proc/self/maps, /proc/meminfo, /proc/PID/stat...), each a snapshot
- * in Linux's format taken at open.
+ * in Linux's format taken at open; /proc/sys/vm/NAME and
+ * /proc/PID/oom_score_adj may be opened for writing, each write(2) then
+ * setting the value.  swapon(2) takes /dev/sda or /dev/sdb (no swap
+ * flags); sync(2) has nothing to write back (no writable files).
  */
 #include "asm.h"
 #include "console.h"
 #include "errno.h"
 #include "initrd.h"
 #include "kernel.h"
+#include "futex.h"
 #include "mman.h"
+#include "mmap_lock.h"
 #include "sched.h"
+#include "swap.h"
 
 #define __NR_read		0
 #define __NR_write		1
@@ -32,6 +38,7 @@
 #define __NR_madvise		28
 #define __NR_nanosleep		35
 #define __NR_getpid		39
+#define __NR_clone		56
 #define __NR_fork		57
 #define __NR_execve		59
 #define __NR_exit		60
@@ -39,8 +46,17 @@
 #define __NR_kill		62
 #define __NR_getrusage		98
 #define __NR_getppid		110
+#define __NR_arch_prctl		158
+#define __NR_sync		162
+#define __NR_swapon		167
+#define __NR_gettid		186
+#define __NR_futex		202
+#define __NR_sched_setaffinity	203
+#define __NR_sched_getaffinity	204
+#define __NR_set_tid_address	218
 #define __NR_exit_group		231
-#define NR_syscalls		232
+#define __NR_getcpu		309
+#define NR_syscalls		310
 
 #define O_ACCMODE	3
 #define O_CREAT		0100
@@ -53,15 +69,16 @@ static struct kmem_cache *filp_cachep;
 
 struct file *get_file(struct file *f)
 {
-	f->f_count++;
+	__atomic_add_fetch(&f->f_count, 1, __ATOMIC_SEQ_CST);	/* shared by processes on other CPUs */
 	return f;
 }
 
 void fput(struct file *f)
 {
-	if (--f->f_count)
+	if (__atomic_sub_fetch(&f->f_count, 1, __ATOMIC_ACQ_REL))
 		return;
 	kfree(f->snapshot);
+	kfree(f->proc_path);
 	kmem_cache_free(filp_cachep, f);
 }
 
@@ -108,6 +125,13 @@ static long sys_write(struct pt_regs *regs)
 
 	if (!f)
 		return -EBADF;
+	if (f->proc_path) {
+		if (n > sizeof(buf))
+			return -EINVAL;
+		if (copy_from_user(buf, (const char *)regs->rsi, n))
+			return -EFAULT;
+		return proc_write(f->proc_path, buf, n);
+	}
 	if (f->f_inode || f->data)
 		return -EBADF;	/* opened read-only */
 	while (done < n) {
@@ -144,8 +168,8 @@ static long sys_open(struct pt_regs *regs)
 		proc = true;
 	else if (!(inode = initrd_lookup(path)))
 		return (regs->rsi & O_CREAT) ? -EROFS : -ENOENT;
-	if ((regs->rsi & O_ACCMODE) != 0)
-		return -EROFS;
+	if ((regs->rsi & O_ACCMODE) != 0 && !(proc && proc_writable(path)))
+		return proc ? -EACCES : -EROFS;
 	if (inode && (inode->mode & S_IFMT) == S_IFDIR)
 		return -EISDIR;
 	if (!filp_cachep)
@@ -157,6 +181,12 @@ static long sys_open(struct pt_regs *regs)
 	if (inode) {
 		f->data = inode->data;
 		f->size = inode->size;
+	} else if (proc && (regs->rsi & O_ACCMODE) != 0) {	/* written, never read */
+		if (!(f->proc_path = kmalloc((unsigned long)len + 1, GFP_KERNEL))) {
+			kmem_cache_free(filp_cachep, f);
+			return -ENOMEM;
+		}
+		memcpy(f->proc_path, path, (unsigned long)len + 1);
 	} else if (proc) {
 		long err;
 
@@ -181,26 +211,47 @@ static long sys_close(struct pt_regs *regs)
 	return 0;
 }
 
+/* The calls that change the address space hold its lock (mmap_lock.h): threads share it. */
 static long sys_mmap(struct pt_regs *regs)
 {
-	return do_mmap(regs->rdi, regs->rsi, (int)regs->rdx, (int)regs->r10, (int)regs->r8, regs->r9);
+	long ret;
+
+	mmap_write_lock(current->mm);
+	ret = do_mmap(regs->rdi, regs->rsi, (int)regs->rdx, (int)regs->r10, (int)regs->r8, regs->r9);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 static long sys_mprotect(struct pt_regs *regs)
 {
-	return do_mprotect(regs->rdi, regs->rsi, (int)regs->rdx);
+	long ret;
+
+	mmap_write_lock(current->mm);
+	ret = do_mprotect(regs->rdi, regs->rsi, (int)regs->rdx);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 static long sys_munmap(struct pt_regs *regs)
 {
+	long ret;
+
 	if (!regs->rsi)
 		return -EINVAL;
-	return do_munmap(current->mm, regs->rdi, regs->rsi);
+	mmap_write_lock(current->mm);
+	ret = do_munmap(current->mm, regs->rdi, regs->rsi);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 static long sys_brk(struct pt_regs *regs)
 {
-	return (long)do_brk(regs->rdi);
+	long ret;
+
+	mmap_write_lock(current->mm);
+	ret = (long)do_brk(regs->rdi);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 static long sys_sched_yield(struct pt_regs *regs)
@@ -211,7 +262,12 @@ static long sys_sched_yield(struct pt_regs *regs)
 
 static long sys_madvise(struct pt_regs *regs)
 {
-	return do_madvise(regs->rdi, regs->rsi, (int)regs->rdx);
+	long ret;
+
+	mmap_write_lock(current->mm);
+	ret = do_madvise(regs->rdi, regs->rsi, (int)regs->rdx);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 static long sys_nanosleep(struct pt_regs *regs)
@@ -237,6 +293,11 @@ static long sys_nanosleep(struct pt_regs *regs)
 }
 
 static long sys_getpid(struct pt_regs *regs)
+{
+	return current->tgid;	/* the process: its thread group */
+}
+
+static long sys_gettid(struct pt_regs *regs)
 {
 	return current->pid;
 }
@@ -308,7 +369,12 @@ out:
 
 static long sys_exit(struct pt_regs *regs)
 {
-	do_exit((int)(regs->rdi & 0xff) << 8);
+	do_exit((int)(regs->rdi & 0xff) << 8);	/* this thread only */
+}
+
+static long sys_exit_group(struct pt_regs *regs)
+{
+	do_group_exit((int)(regs->rdi & 0xff) << 8);
 }
 
 static long sys_wait4(struct pt_regs *regs)
@@ -318,18 +384,26 @@ static long sys_wait4(struct pt_regs *regs)
 
 static long sys_kill(struct pt_regs *regs)
 {
-	struct task_struct *p = find_task_by_pid((pid_t)regs->rdi);
 	int sig = (int)regs->rsi;
+	struct task_struct *p;
+	unsigned long flags;
+	long ret = 0;
 
 	if ((pid_t)regs->rdi <= 0)
 		return -EINVAL;		/* no process groups */
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
+	spin_lock_irqsave(&tasklist_lock, flags);
+	p = find_task_by_pid((pid_t)regs->rdi);
+	/* A process whose leader exited lives on in its other threads. */
+	if (p && p->state == EXIT_ZOMBIE && p->nr_threads && !list_empty(&p->thread_group))
+		p = list_first_entry(&p->thread_group, struct task_struct, thread_group);
 	if (!p || p->state == EXIT_ZOMBIE)
-		return -ESRCH;
-	if (p->pid == 1)	/* init has no handlers: signals to it are dropped, as Linux */
-		return 0;
-	return sig ? send_sig(sig, p) : 0;
+		ret = -ESRCH;
+	else if (p->tgid != 1 && sig)	/* init has no handlers: signals to it are dropped, as Linux */
+		ret = send_sig(sig, p);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
 }
 
 static long sys_getrusage(struct pt_regs *regs)
@@ -354,6 +428,25 @@ static long sys_getrusage(struct pt_regs *regs)
 	return copy_to_user((void *)regs->rsi, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
+static long sys_sync(struct pt_regs *regs)
+{
+	return 0;	/* every page-cache page is clean: the initrd is read-only */
+}
+
+static long sys_swapon(struct pt_regs *regs)
+{
+	char path[32];
+	long len = strnlen_user((const char *)regs->rdi, sizeof(path));
+
+	if (len < 0)
+		return len;
+	if (len == sizeof(path))
+		return -ENAMETOOLONG;
+	if (copy_from_user(path, (const char *)regs->rdi, (unsigned long)len + 1))
+		return -EFAULT;
+	return sys_swapon_path(path);
+}
+
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[__NR_read] = sys_read,
 	[__NR_write] = sys_write,
@@ -374,15 +467,27 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[__NR_kill] = sys_kill,
 	[__NR_getrusage] = sys_getrusage,
 	[__NR_getppid] = sys_getppid,
-	[__NR_exit_group] = sys_exit,
+	[__NR_sync] = sys_sync,
+	[__NR_swapon] = sys_swapon,
+	[__NR_clone] = sys_clone,
+	[__NR_arch_prctl] = sys_arch_prctl,
+	[__NR_gettid] = sys_gettid,
+	[__NR_futex] = sys_futex,
+	[__NR_sched_setaffinity] = sys_sched_setaffinity,
+	[__NR_sched_getaffinity] = sys_sched_getaffinity,
+	[__NR_set_tid_address] = sys_set_tid_address,
+	[__NR_exit_group] = sys_exit_group,
+	[__NR_getcpu] = sys_getcpu,
 };
 
 void do_syscall_64(struct pt_regs *regs)
 {
 	unsigned long nr = regs->rax;
 
+	local_irq_enable();	/* SYSCALL cleared IF (FMASK): IPIs may come in again */
 	regs->rax = (unsigned long)-ENOSYS;
 	if (nr < NR_syscalls && sys_call_table[nr])
 		regs->rax = (unsigned long)sys_call_table[nr](regs);
+	local_irq_disable();	/* until SYSRET: the per-CPU stack and GS are in play */
 	exit_to_user_mode();
 }

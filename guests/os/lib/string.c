@@ -174,6 +174,7 @@ const char *strerror(int err)
 	case ESRCH: return "No such process";
 	case EINTR: return "Interrupted system call";
 	case EIO: return "Input/output error";
+	case ENXIO: return "No such device or address";
 	case E2BIG: return "Argument list too long";
 	case ENOEXEC: return "Exec format error";
 	case EBADF: return "Bad file descriptor";
@@ -182,6 +183,7 @@ const char *strerror(int err)
 	case ENOMEM: return "Cannot allocate memory";
 	case EACCES: return "Permission denied";
 	case EFAULT: return "Bad address";
+	case EBUSY: return "Device or resource busy";
 	case EEXIST: return "File exists";
 	case ENOTDIR: return "Not a directory";
 	case EISDIR: return "Is a directory";

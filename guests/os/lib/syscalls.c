@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,6 +106,16 @@ unsigned int sleep(unsigned int seconds)
 	if (nanosleep(&ts, &ts) < 0)
 		return (unsigned int)ts.tv_sec;
 	return 0;
+}
+
+void sync(void)
+{
+	__syscall0(SYS_sync);
+}
+
+int swapon(const char *path, int flags)
+{
+	return (int)__syscall_ret(__syscall2(SYS_swapon, (long)path, flags));
 }
 
 int getrusage(int who, struct rusage *usage)

@@ -17,6 +17,8 @@
 #include "asm.h"
 #include "kernel.h"
 #include "memblock.h"
+#include "mman.h"
+#include "sysctl.h"
 #include "mm.h"
 #include "mmzone.h"
 #include "pgtable.h"
@@ -130,7 +132,9 @@ void mm_init(void)
 	}
 	memblock_dump_reserved();
 	freed = memblock_free_all();
-	setup_per_zone_wmarks();
+	init_per_zone_wmark_min();
+	init_reserves();
+	sysctl_boot_params();	/* vm.NAME=N: after the defaults, as Linux's sysctl.NAME=N */
 	printk("Memory: %luK/%luK available (%luK kernel code, %luK rwdata, %luK rodata)\n",
 	       freed << (PAGE_SHIFT - 10), (present[0] + present[1] + present[2]) << (PAGE_SHIFT - 10),
 	       (unsigned long)(_etext - _text) >> 10, (unsigned long)(_end - _sdata) >> 10,

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "mman.h"
 #include "sched.h"
+#include "tlbflush.h"
 
 #define MMAP_MIN_GAP	(128ul << 20)
 #define PAGE_ALIGN(x)	ALIGN(x, PAGE_SIZE)
@@ -38,12 +39,17 @@ struct mm_struct *mm_alloc(pid_t owner)
 	}
 	INIT_LIST_HEAD(&mm->mmap);
 	mm->mm_users = 1;
+	spin_lock_init(&mm->mmap_lock);
+	init_new_context(mm);
 	mm->mmap_base = PAGE_ALIGN(TASK_SIZE - MMAP_MIN_GAP);
+	mmlist_add(mm);
 	return mm;
 }
 
 static void remove_vma(struct vm_area_struct *vma)
 {
+	if (vma->vm_flags & VM_ACCOUNT)
+		vm_unacct_memory((long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT));
 	iput(vma->vm_file);
 	list_del(&vma->vm_list);
 	vma->vm_mm->map_count--;
@@ -53,7 +59,7 @@ static void remove_vma(struct vm_area_struct *vma)
 
 void mmput(struct mm_struct *mm)
 {
-	if (--mm->mm_users)
+	if (__atomic_sub_fetch(&mm->mm_users, 1, __ATOMIC_ACQ_REL))	/* threads share it */
 		return;
 	while (!list_empty(&mm->mmap)) {
 		struct vm_area_struct *vma = list_first_entry(&mm->mmap, struct vm_area_struct, vm_list);
@@ -62,6 +68,7 @@ void mmput(struct mm_struct *mm)
 		remove_vma(vma);
 	}
 	free_pgtables(mm);
+	mmlist_del(mm);
 	kmem_cache_free(mm_cachep, mm);
 }
 
@@ -148,9 +155,21 @@ struct vm_area_struct *mmap_region(struct mm_struct *mm, unsigned long addr, uns
 				   unsigned long vm_flags, struct inode *file, unsigned long pgoff)
 {
 	struct vm_area_struct *vma;
+	long charged = 0;
 
-	if (do_munmap(mm, addr, len) || !(vma = vm_area_alloc(mm)))
+	if (do_munmap(mm, addr, len))
 		return NULL;
+	/* Linux's accountable_mapping: private writable memory is committed now. */
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE) {
+		charged = (long)(PAGE_ALIGN(len) >> PAGE_SHIFT);
+		if (security_vm_enough_memory_mm(mm, charged))
+			return NULL;
+		vm_flags |= VM_ACCOUNT;
+	}
+	if (!(vma = vm_area_alloc(mm))) {
+		vm_unacct_memory(charged);
+		return NULL;
+	}
 	vma->vm_start = addr;
 	vma->vm_end = addr + PAGE_ALIGN(len);
 	vma->vm_flags = vm_flags;
@@ -216,6 +235,8 @@ long do_mmap(unsigned long addr, unsigned long len, int prot, int flags, int fd,
 	}
 	vm_flags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 		   (prot & PROT_EXEC ? VM_EXEC : 0) | (type == MAP_SHARED ? VM_SHARED : 0);
+	if ((flags & MAP_NORESERVE) && sysctl_overcommit_memory != OVERCOMMIT_NEVER)
+		vm_flags |= VM_NORESERVE;
 	if (flags & MAP_FIXED) {
 		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr < mmap_min_addr || addr + len > TASK_SIZE)
 			return -EINVAL;
@@ -258,6 +279,12 @@ long do_mprotect(unsigned long start, unsigned long len, int prot)
 		}
 		if (vma->vm_end > end && split_vma(vma, end))
 			return -ENOMEM;
+		/* Made writable for the first time: committed now (Linux's mprotect_fixup). */
+		if ((flags & VM_WRITE) && !(vma->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
+			if (security_vm_enough_memory_mm(mm, (long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT)))
+				return -ENOMEM;
+			vma->vm_flags |= VM_ACCOUNT;
+		}
 		vma->vm_flags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | flags;
 		change_protection(vma, vma->vm_start, vma->vm_end);
 	}
@@ -296,6 +323,8 @@ unsigned long do_brk(unsigned long brk)
 		return mm->brk;
 	vma = oldbrk > mm->start_brk ? find_vma(mm, oldbrk - 1) : NULL;
 	if (vma && (vma->vm_flags & VM_HEAP) && vma->vm_end == oldbrk) {
+		if (security_vm_enough_memory_mm(mm, (long)((newbrk - oldbrk) >> PAGE_SHIFT)))
+			return mm->brk;
 		vma->vm_end = newbrk;		/* the heap VMA grows */
 		mm->total_vm += (newbrk - oldbrk) >> PAGE_SHIFT;
 	} else if (!mmap_region(mm, oldbrk, newbrk - oldbrk, VM_READ | VM_WRITE | VM_HEAP, NULL, 0)) {
@@ -316,6 +345,9 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 						       : NULL;
 	if (prev && prev->vm_end + 256 * PAGE_SIZE > start)	/* Linux's stack_guard_gap */
 		return -ENOMEM;
+	if ((vma->vm_flags & VM_ACCOUNT) &&	/* Linux's acct_stack_growth */
+	    security_vm_enough_memory_mm(vma->vm_mm, (long)((vma->vm_start - start) >> PAGE_SHIFT)))
+		return -ENOMEM;
 	vma->vm_mm->total_vm += (vma->vm_start - start) >> PAGE_SHIFT;
 	vma->vm_start = start;
 	return 0;
@@ -325,22 +357,39 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm, pid_t owner)
 {
 	struct mm_struct *mm = mm_alloc(owner);
 	struct vm_area_struct *vma, *new;
+	struct list_head mmlist;
 	unsigned long *pgd;
 
 	if (!mm)
 		return NULL;
 	pgd = mm->pgd;
+	mmlist = mm->mmlist;
 	*mm = *oldmm;
 	mm->pgd = pgd;
+	mm->mmlist = mmlist;
+	mm->flags = 0;
 	mm->owner = owner;
 	mm->mm_users = 1;
+	spin_lock_init(&mm->mmap_lock);	/* the copy took oldmm's, held */
+	init_new_context(mm);
 	mm->map_count = 0;
 	mm->total_vm = 0;
 	mm->pgtables_bytes = 0;
-	mm->rss[MM_FILEPAGES] = mm->rss[MM_ANONPAGES] = mm->hiwater_rss = 0;
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		mm->rss[i] = 0;
+	mm->hiwater_rss = 0;
 	INIT_LIST_HEAD(&mm->mmap);
 	for_each_vma(vma, oldmm) {
+		long pages = (long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
+
+		/* The child's copy is committed too (Linux's dup_mmap): fork may fail here. */
+		if ((vma->vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(oldmm, pages)) {
+			mmput(mm);
+			return NULL;
+		}
 		if (!(new = vm_area_alloc(mm))) {
+			if (vma->vm_flags & VM_ACCOUNT)
+				vm_unacct_memory(pages);
 			mmput(mm);
 			return NULL;
 		}

@@ -19,10 +19,18 @@
  * can form, and check_free_areas() can verify that.
  *
  * Every zone has its own lock; with one CPU it only keeps the code honest.
+ *
+ * Allocation (alloc_pages) takes frames at once while the zone stays above
+ * its low watermark; below it, __alloc_pages_slowpath wakes kswapd,
+ * reclaims and, as a last resort, calls the OOM killer.  The watermarks
+ * follow Linux's formulas (init_per_zone_wmark_min, below).
  */
 #include "kernel.h"
 #include "mm.h"
+#include "mm_inline.h"
 #include "mmzone.h"
+#include "oom.h"
+#include "swap.h"
 
 struct pglist_data contig_page_data;
 struct page *mem_map;
@@ -66,6 +74,11 @@ void free_area_init(const unsigned long present[MAX_NR_ZONES])
 			INIT_LIST_HEAD(&z->free_area[o].free_list);
 		start = end;
 	}
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		INIT_LIST_HEAD(&contig_page_data.__lruvec.lists[l]);
+		contig_page_data.__lruvec.nr_pages[l] = 0;
+	}
+	spin_lock_init(&contig_page_data.__lruvec.lru_lock);
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
 		struct page *p = pfn_to_page(pfn);
 
@@ -173,10 +186,19 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 	return NULL;
 }
 
-/* Would taking 2^order frames leave the zone above `mark`? */
-static bool zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long mark)
+/*
+ * Is the zone still above `mark` once 2^order frames are gone, keeping back
+ * what it owes allocations that could have used a higher zone (Linux's
+ * __zone_watermark_ok: free - (2^order - 1) must stay above min + reserve)?
+ */
+bool zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags)
 {
-	return z->free_pages >= (1ul << order) + mark;
+	long min = (long)mark, free_pages = (long)z->free_pages - ((1l << order) - 1);
+
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	return free_pages > min + (long)z->lowmem_reserve[highest_zoneidx];
 }
 
 /* Marks a freshly allocated block in use: one reference, head and tails linked. */
@@ -199,7 +221,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 }
 
 /* The zones gfp_mask allows, highest first (Linux: the zonelist). */
-static int highest_zoneidx(gfp_t gfp)
+static int gfp_zone(gfp_t gfp)
 {
 	if (gfp & __GFP_DMA)
 		return ZONE_DMA;
@@ -208,31 +230,89 @@ static int highest_zoneidx(gfp_t gfp)
 	return ZONE_NORMAL;
 }
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_MASK	0x03u
+#define ALLOC_NO_WATERMARKS	0x04u	/* reclaim itself (PF_MEMALLOC) */
+#define MAX_RECLAIM_RETRIES	16
+
+/* The first zone, highest first, that stays above the watermark alloc_flags name. */
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags)
 {
-	if (order > MAX_PAGE_ORDER)
-		return NULL;
-	for (int i = highest_zoneidx(gfp_mask); i >= 0; i--) {
+	int highest_zoneidx = gfp_zone(gfp_mask);
+
+	for (int i = highest_zoneidx; i >= 0; i--) {
 		struct zone *z = &contig_page_data.node_zones[i];
-		unsigned long mark = min_wmark_pages(z);
 		unsigned long flags;
-		struct page *page;
+		struct page *page = NULL;
+		bool ok;
 
 		if (!populated_zone(z))
 			continue;
-		if (gfp_mask & __GFP_HIGH)
-			mark /= 2;
 		spin_lock_irqsave(&z->lock, flags);
-		page = zone_watermark_ok(z, order, mark) ? __rmqueue_smallest(z, order) : NULL;
+		ok = (alloc_flags & ALLOC_NO_WATERMARKS) ||
+		     zone_watermark_ok(z, order, z->_watermark[alloc_flags & ALLOC_WMARK_MASK], highest_zoneidx,
+				       alloc_flags);
+		if (ok)
+			page = __rmqueue_smallest(z, order);
 		spin_unlock_irqrestore(&z->lock, flags);
 		if (page) {
 			prep_new_page(page, order, gfp_mask);
 			return page;
 		}
 	}
-	if (!(gfp_mask & __GFP_NOWARN))
-		printk("page allocation failure: order:%u, mode:%#x\n", order, gfp_mask);
 	return NULL;
+}
+
+/*
+ * Below the low watermark (Linux's __alloc_pages_slowpath, reduced): wake
+ * kswapd and try again down to min; then reclaim directly, again while
+ * that frees something (up to MAX_RECLAIM_RETRIES rounds without
+ * progress); then, for small orders, the OOM killer, and try again after
+ * each kill (the victim itself gets the reserves once, then fails).  Reclaim's own allocations (PF_MEMALLOC) may take the last
+ * frames and never reclaim themselves.
+ */
+static struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | (gfp_mask & __GFP_HIGH ? ALLOC_HIGH : 0);
+	int no_progress_loops = 0;
+	struct page *page;
+
+	wakeup_kswapd(order, gfp_zone(gfp_mask));
+	for (;;) {
+		if ((page = get_page_from_freelist(gfp_mask, order, alloc_flags)))
+			return page;
+		if (current_is_memalloc())
+			return get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS);
+		if (gfp_mask & __GFP_NORETRY)
+			return NULL;
+		if (try_to_free_pages(gfp_mask, order)) {
+			no_progress_loops = 0;
+			continue;
+		}
+		if (++no_progress_loops <= MAX_RECLAIM_RETRIES)
+			continue;
+		if (order > PAGE_ALLOC_COSTLY_ORDER || !out_of_memory(gfp_mask, order))
+			return NULL;
+		/* A task the OOM killer chose may dip into the reserves, once, on its way out. */
+		if (current_is_oom_victim())
+			return get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS);
+		no_progress_loops = 0;
+	}
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page = NULL;
+
+	if (order <= MAX_PAGE_ORDER) {
+		page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW);
+		if (!page)
+			page = __alloc_pages_slowpath(gfp_mask, order);
+	}
+	if (!page && !(gfp_mask & __GFP_NOWARN))
+		printk("page allocation failure: order:%u, mode:%#x\n", order, gfp_mask);
+	return page;
 }
 
 /* Returns a block to its zone's free lists (its references are gone). */
@@ -257,8 +337,17 @@ static void free_one_block(struct page *page, unsigned int order)
 void __free_pages(struct page *page, unsigned int order)
 {
 	BUG_ON(page_ref_count(page) <= 0);
-	if (page_ref_dec_and_test(page))
-		free_one_block(page, order);
+	if (!page_ref_dec_and_test(page))
+		return;
+	if (PageLRU(page)) {	/* the last user of a user page: off its LRU list too */
+		struct lruvec *lruvec = page_lruvec(page);
+		unsigned long flags;
+
+		spin_lock_irqsave(&lruvec->lru_lock, flags);
+		del_page_from_lru_list(page, lruvec);
+		spin_unlock_irqrestore(&lruvec->lru_lock, flags);
+	}
+	free_one_block(page, order);
 }
 
 void put_page(struct page *page)
@@ -323,7 +412,7 @@ unsigned long nr_free_pages(void)
 	return n;
 }
 
-/* Integer square root (Newton), for min_free_kbytes. */
+/* Integer square root (Newton): the largest r with r * r <= x (Linux's int_sqrt). */
 static unsigned long int_sqrt(unsigned long x)
 {
 	unsigned long r = x, y = (x + 1) / 2;
@@ -335,28 +424,81 @@ static unsigned long int_sqrt(unsigned long x)
 	return r;
 }
 
+int min_free_kbytes = 1024;
+int user_min_free_kbytes = -1;	/* set by vm.min_free_kbytes: not recomputed */
+int watermark_scale_factor = 10;	/* 1/10000ths of a zone's frames between watermarks */
+/* Linux's sysctl_lowmem_reserve_ratio: DMA, DMA32, Normal. */
+static const int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
+
+unsigned long totalram_pages(void)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		n += contig_page_data.node_zones[i].managed_pages;
+	return n;
+}
+
 /*
- * min_free_kbytes = sqrt(16 * lowmem_kbytes), clamped to 128..65536 (Linux
- * 2.6 to 4.x), shared out among the zones by size; low = min + min/4,
- * high = min + min/2.
+ * lowmem_reserve[j] of zone i: the frames of the zones above i up to j,
+ * divided by zone i's ratio (Linux's setup_per_zone_lowmem_reserve).
+ */
+static void setup_per_zone_lowmem_reserve(void)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &contig_page_data.node_zones[i];
+		unsigned long managed_pages = 0;
+		bool clear = !lowmem_reserve_ratio[i] || !z->managed_pages;
+
+		for (int j = 0; j < MAX_NR_ZONES; j++)
+			z->lowmem_reserve[j] = 0;
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			managed_pages += contig_page_data.node_zones[j].managed_pages;
+			z->lowmem_reserve[j] = clear ? 0 : managed_pages / (unsigned long)lowmem_reserve_ratio[i];
+		}
+	}
+}
+
+/*
+ * Linux's __setup_per_zone_wmarks: min_free_kbytes shared out among the
+ * zones by size (min); the gap to low and from low to high is the larger
+ * of min/4 and watermark_scale_factor/10000 of the zone.
  */
 void setup_per_zone_wmarks(void)
 {
-	unsigned long managed = 0, min_free_kbytes;
+	unsigned long pages_min = (unsigned long)min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = totalram_pages();
 
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		managed += contig_page_data.node_zones[i].managed_pages;
-	min_free_kbytes = int_sqrt(managed * (PAGE_SIZE / 1024) * 16);
-	min_free_kbytes = max(min_free_kbytes, 128ul);
-	min_free_kbytes = min(min_free_kbytes, 65536ul);
-	for (int i = 0; i < MAX_NR_ZONES && managed; i++) {
+	for (int i = 0; i < MAX_NR_ZONES && lowmem_pages; i++) {
 		struct zone *z = &contig_page_data.node_zones[i];
-		unsigned long min_pages = (min_free_kbytes / (PAGE_SIZE / 1024)) * z->managed_pages / managed;
+		unsigned long flags, tmp = pages_min * z->managed_pages / lowmem_pages;
 
-		z->_watermark[WMARK_MIN] = min_pages;
-		z->_watermark[WMARK_LOW] = min_pages + min_pages / 4;
-		z->_watermark[WMARK_HIGH] = min_pages + min_pages / 2;
+		spin_lock_irqsave(&z->lock, flags);
+		z->_watermark[WMARK_MIN] = tmp;
+		tmp = max(tmp >> 2, z->managed_pages * (unsigned long)watermark_scale_factor / 10000);
+		z->_watermark[WMARK_LOW] = min_wmark_pages(z) + tmp;
+		z->_watermark[WMARK_HIGH] = low_wmark_pages(z) + tmp;
+		spin_unlock_irqrestore(&z->lock, flags);
 	}
+}
+
+/*
+ * Linux's init_per_zone_wmark_min / calculate_min_free_kbytes: lowmem_kbytes
+ * is every managed frame (no watermark is set yet), min_free_kbytes =
+ * int_sqrt(lowmem_kbytes * 16) clamped to [128, 262144], unless
+ * vm.min_free_kbytes chose a value.
+ */
+void init_per_zone_wmark_min(void)
+{
+	unsigned long lowmem_kbytes = totalram_pages() * (PAGE_SIZE >> 10);
+	unsigned long new_min_free_kbytes = int_sqrt(lowmem_kbytes * 16);
+
+	if (user_min_free_kbytes >= 0)
+		min_free_kbytes = user_min_free_kbytes;
+	else
+		min_free_kbytes = (int)min(max(new_min_free_kbytes, 128ul), 262144ul);
+	setup_per_zone_lowmem_reserve();
+	setup_per_zone_wmarks();
 }
 
 int check_free_areas(void)

@@ -9,74 +9,36 @@
  * Intermediate entries are always present, writable and user (U/S = 1,
  * R/W = 1, no XD): the SDM combines the rights of every level (vol. 3
  * §4.6.1), so the PTE alone decides.  A PTE that mprotect(PROT_NONE) made
- * inaccessible keeps its frame with P = 0 and the software bit
- * _PAGE_PROTNONE (bits 9-11 are ignored by the MMU, §4.5 table 4-19).
+ * inaccessible keeps its frame with P = 0 and _PAGE_PROTNONE (pgtable.h);
+ * a page swapped out leaves a swap entry in its PTE (swapops.h).
  *
  * TLB (vol. 3 §4.10.4): a PTE that goes from not present to present needs
  * no invalidation (the TLB never caches a not-present entry); one that
- * loses a right or its frame does, with INVLPG while its mm is in CR3; an
- * mm not in CR3 has no TLB entries (no PCIDs yet: MOV to CR3 dropped them,
- * and user entries are never global).  Above 33 pages one CR3 reload
- * replaces the INVLPGs, as Linux's tlb_single_page_flush_ceiling.
+ * loses a right or its frame does, on every CPU that may cache it: the
+ * walks gather what they changed (tlb.h, mm/mmu_gather.c) and
+ * arch/x86/tlb.c flushes it here and shoots it down elsewhere before the
+ * frames are freed.  Page tables are freed last (free_pgtables), once no
+ * CPU has the mm loaded.
  */
 #include "asm.h"
 #include "errno.h"
 #include "kernel.h"
+#include "mm_inline.h"
 #include "mman.h"
+#include "swap.h"
+#include "tlb.h"
+#include "tlbflush.h"
 
-#define _PAGE_PROTNONE		(1ul << 9)
-#define TLB_FLUSH_CEILING	33
+struct vm_event_state vm_event_states[NR_CPUS];
 
-struct vmstat vmstat;
-
-static bool mm_is_current(const struct mm_struct *mm)
+void all_vm_events(struct vm_event_state *sum)
 {
-	return (read_cr3() & PTE_PFN_MASK) == __pa(mm->pgd);
-}
+	unsigned long *s = (unsigned long *)sum;
 
-void flush_tlb_page(struct mm_struct *mm, unsigned long addr)
-{
-	if (!mm_is_current(mm))
-		return;
-	invlpg(addr);
-	vmstat.tlb_local_flush_one++;
-}
-
-static void flush_tlb_mm(struct mm_struct *mm)
-{
-	if (!mm_is_current(mm))
-		return;
-	write_cr(3, read_cr3());
-	vmstat.tlb_local_flush_all++;
-}
-
-/*
- * What a walk changed, to flush once it is done (Linux's mmu_gather):
- * the addresses of entries that were present, or "everything" past the
- * ceiling.
- */
-struct mmu_gather {
-	struct mm_struct *mm;
-	unsigned long addr[TLB_FLUSH_CEILING];
-	unsigned int nr;
-	bool fullmm;
-};
-
-static void tlb_remove_tlb_entry(struct mmu_gather *tlb, unsigned long addr)
-{
-	if (tlb->nr < TLB_FLUSH_CEILING)
-		tlb->addr[tlb->nr++] = addr;
-	else
-		tlb->fullmm = true;
-}
-
-static void tlb_finish_mmu(struct mmu_gather *tlb)
-{
-	if (tlb->fullmm)
-		flush_tlb_mm(tlb->mm);
-	else
-		for (unsigned int i = 0; i < tlb->nr; i++)
-			flush_tlb_page(tlb->mm, tlb->addr[i]);
+	*sum = (struct vm_event_state){ 0 };
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		for (size_t i = 0; i < sizeof(*sum) / sizeof(unsigned long); i++)
+			s[i] += ((const unsigned long *)&vm_event_states[cpu])[i];
 }
 
 pteval_t vm_get_page_prot(unsigned long vm_flags)
@@ -95,7 +57,7 @@ void add_mm_counter(struct mm_struct *mm, int member, long value)
 	unsigned long rss;
 
 	mm->rss[member] += (unsigned long)value;
-	rss = mm->rss[MM_FILEPAGES] + mm->rss[MM_ANONPAGES];
+	rss = get_mm_rss(mm);
 	if (rss > mm->hiwater_rss)
 		mm->hiwater_rss = rss;
 }
@@ -154,16 +116,12 @@ static unsigned long skip_table(unsigned long addr, unsigned long end)
 	return next < addr || next > end ? end : next;
 }
 
-static bool pte_mapped(pteval_t e)
-{
-	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
-}
-
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct mmu_gather tlb = { .mm = mm };
+	struct mmu_gather tlb;
 
+	tlb_gather_mmu(&tlb, mm);
 	for (unsigned long a = start; a < end;) {
 		pteval_t *pte = get_pte(mm, a, false);
 
@@ -178,9 +136,13 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 				tlb_remove_tlb_entry(&tlb, a);
 			*pte = 0;
 			if (page != zero_page) {
-				add_mm_counter(mm, page->kind == PAGE_KIND_FILE ? MM_FILEPAGES : MM_ANONPAGES, -1);
-				put_page(page);
+				add_mm_counter(mm, mm_counter(page), -1);
+				tlb_remove_page(&tlb, page);	/* freed after the TLB flush */
 			}
+		} else if (is_swap_pte(*pte)) {
+			free_swap_and_cache(pte_to_swp_entry(*pte));
+			add_mm_counter(mm, MM_SWAPENTS, -1);
+			*pte = 0;
 		}
 		a += PAGE_SIZE;
 	}
@@ -200,11 +162,20 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 			a = skip_table(a, vma->vm_end);
 			continue;
 		}
-		if (pte_mapped(*spte)) {
+		if (!*spte) {
+			a += PAGE_SIZE;
+			continue;
+		}
+		/* The child's table first: allocating may reclaim and change *spte. */
+		if (!(dpte = get_pte(dst, a, true)))
+			return -ENOMEM;
+		if (is_swap_pte(*spte)) {	/* the slot gets one more PTE */
+			swap_duplicate(pte_to_swp_entry(*spte));
+			*dpte = *spte;
+			add_mm_counter(dst, MM_SWAPENTS, 1);
+		} else if (pte_mapped(*spte)) {
 			struct page *page = pfn_to_page((*spte & PTE_PFN_MASK) >> PAGE_SHIFT);
 
-			if (!(dpte = get_pte(dst, a, true)))
-				return -ENOMEM;
 			if (cow && (*spte & _PAGE_RW)) {	/* both sides read-only: COW */
 				*spte &= ~_PAGE_RW;
 				nr++;
@@ -212,7 +183,7 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 			*dpte = *spte;
 			if (page != zero_page) {
 				get_page(page);
-				add_mm_counter(dst, page->kind == PAGE_KIND_FILE ? MM_FILEPAGES : MM_ANONPAGES, 1);
+				add_mm_counter(dst, mm_counter(page), 1);
 			}
 		}
 		a += PAGE_SIZE;
@@ -226,7 +197,9 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pteval_t prot = vm_get_page_prot(vma->vm_flags);
-	struct mmu_gather tlb = { .mm = mm };
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
 
 	for (unsigned long a = start; a < end;) {
 		pteval_t *pte = get_pte(mm, a, false), e;
@@ -265,6 +238,8 @@ static void free_table(struct mm_struct *mm, pteval_t *table, int level)
 
 void free_pgtables(struct mm_struct *mm)
 {
+	/* CPUs that still have it loaded lazily load init_mm before the tables go. */
+	flush_tlb_mm_range(mm, 0, TLB_FLUSH_ALL, PAGE_SHIFT, true);
 	for (int i = 0; i < 256; i++)
 		if (mm->pgd[i] & _PAGE_PRESENT)
 			free_table(mm, __va(mm->pgd[i] & PTE_PFN_MASK), 1);

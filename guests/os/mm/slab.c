@@ -108,7 +108,6 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 		*(void **)obj = i + 1 < s->objects ? base + (size_t)(i + 1) * s->size : NULL;
 	}
 	page->freelist = base;
-	s->nr_slabs++;
 	return page;
 }
 
@@ -129,12 +128,16 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 
 	spin_lock_irqsave(&s->lock, flags);
 	if (list_empty(&s->partial)) {
-		/* The slab lock is not needed for the buddy allocator; keep it simple. */
-		page = allocate_slab(s, gfp);
-		if (!page) {
-			spin_unlock_irqrestore(&s->lock, flags);
+		/*
+		 * A new slab, made without the lock: the buddy allocator may
+		 * reclaim, and reclaim may wait for other CPUs (TLB shootdowns),
+		 * which must not be spinning here with interrupts off meanwhile.
+		 */
+		spin_unlock_irqrestore(&s->lock, flags);
+		if (!(page = allocate_slab(s, gfp)))
 			return NULL;
-		}
+		spin_lock_irqsave(&s->lock, flags);
+		s->nr_slabs++;
 		list_add(&page->lru, &s->partial);
 	}
 	page = list_first_entry(&s->partial, struct page, lru);

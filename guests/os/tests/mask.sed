@@ -11,3 +11,5 @@ s/^\(R[A-Z0-9][A-Z0-9]\|CR2\): .*/\1: .../
 s/ffffffff8[0-9a-f]\{7\}/ffffffff8.../g
 s/PTE [0-9a-f]*/PTE .../
 s/^Command line: [^ ]*/Command line: KERNEL/
+# PCID and INVPCID: mmulab has them, QEMU's TCG not (arch/x86/tlb.c).
+s/^TLB: .*INVPCID; /TLB: ...; /

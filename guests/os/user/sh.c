@@ -5,8 +5,9 @@
  *
  * A line is words separated by blanks; '...' and "..." quote (no escapes),
  * '#' at the start of a word begins a comment, a word `$?` stands for
- * the last command's status.  Builtins: `echo WORDS`,
- * `exit [N]`.  Anything else is a program: a name with a '/' is run as
+ * the last command's status; `> FILE` (or `>FILE`) sends the command's
+ * standard output to FILE, opened for writing (`echo 100 >
+ * /proc/self/oom_score_adj`).  Builtins: `echo WORDS`, `exit [N]`.  Anything else is a program: a name with a '/' is run as
  * given, otherwise each directory of $PATH (default /bin) is tried.  The
  * shell forks, the child execve()s it with the shell's environment, and the
  * shell waits with wait4: a child killed by a signal is reported (its
@@ -25,6 +26,7 @@
 #define MAX_ARGS 32
 
 static int trace, last_status, script_fd = -1;
+static const char *redirect;	/* `> FILE` of the current command, or NULL */
 
 /* split: cut LINE into words in place; the number of words (argv NULL-ended). */
 static int split(char *line, char **argv)
@@ -90,6 +92,13 @@ static int run(char **argv)
 	if (pid == 0) {
 		if (script_fd >= 0)
 			close(script_fd); /* the program gets fds 0, 1, 2 only */
+		if (redirect) {	/* open() takes the lowest free fd: 1 once it is closed */
+			close(1);
+			if (open(redirect, O_WRONLY | O_CREAT | O_TRUNC, 0644) != 1) {
+				dprintf(2, "sh: %s: %s\n", redirect, strerror(errno));
+				_exit(1);
+			}
+		}
 		exec_path(argv);
 		dprintf(2, "sh: %s: %s\n", argv[0], errno == ENOENT ? "not found" : strerror(errno));
 		_exit(127);
@@ -120,6 +129,15 @@ static int command(char *line)
 			printf("+ %s\n", p);
 	}
 	argc = split(line, argv);
+	redirect = 0;
+	for (int i = 0; i < argc; i++) {
+		if (argv[i][0] != '>')
+			continue;
+		redirect = argv[i][1] ? argv[i] + 1 : argv[i + 1];
+		argc = i;
+		argv[i] = 0;
+		break;
+	}
 	if (argc == 0)
 		return 0;
 	snprintf(status, sizeof(status), "%d", last_status);
@@ -138,6 +156,19 @@ static int command(char *line)
 		for (int i = 1; i < argc && len < sizeof(out); i++)
 			len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", i > 1 ? " " : "",
 						argv[i]);
+		if (redirect) {
+			int fd = open(redirect, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (fd < 0 || dprintf(fd, "%s\n", out) < 0) {
+				dprintf(2, "sh: %s: %s\n", redirect, strerror(errno));
+				last_status = 1;
+			} else {
+				last_status = 0;
+			}
+			if (fd >= 0)
+				close(fd);
+			return 0;
+		}
 		printf("%s\n", out);
 		last_status = 0;
 		return 0;

@@ -22,6 +22,14 @@ static inline long minflt(void)
 	return getrusage(RUSAGE_SELF, &ru) < 0 ? -1 : ru.ru_minflt;
 }
 
+/* majflt: this process's major faults so far (getrusage ru_majflt). */
+static inline long majflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) < 0 ? -1 : ru.ru_majflt;
+}
+
 /*
  * in_child: run FN(ARG) in a forked child, which exits 0 if FN returns;
  * wait for it and return its wait status, or -1 if fork or wait4 failed.

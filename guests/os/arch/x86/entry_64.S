@@ -43,11 +43,13 @@ entry_SYSCALL_64:
 
 /*
  * A new task's first switch_to returns here (copy_thread put the address
- * on its stack): it leaves through the interrupt return path, with the
- * pt_regs at the top of its stack.
+ * on its stack): it finishes the switch (schedule_tail releases the run
+ * queue, kernel/sched.c) and leaves through the interrupt return path,
+ * with the pt_regs at the top of its stack.
  */
 	.globl	ret_from_fork
 ret_from_fork:
+	call	schedule_tail
 	jmp	restore_regs_and_return
 
 /*

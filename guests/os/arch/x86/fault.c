@@ -27,6 +27,8 @@
 #include "kernel.h"
 #include "pgtable.h"
 #include "mman.h"
+#include "mmap_lock.h"
+#include "oom.h"
 #include "ptrace.h"
 #include "sched.h"
 
@@ -92,16 +94,21 @@ static bool access_error(unsigned long error_code, const struct vm_area_struct *
 /* The " in FILE[START+SIZE]" of a segfault line, when ip is in a file mapping. */
 static void print_vma_addr(unsigned long ip)
 {
-	struct vm_area_struct *vma = current->mm ? find_vma(current->mm, ip) : NULL;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
 	const char *name;
 
-	if (!vma || !vma->vm_file)
+	if (!mm)
 		return;
-	name = vma->vm_file->name;
-	for (const char *p = name; *p; p++)
-		if (*p == '/')
-			name = p + 1;
-	printk(" in %s[%lx+%lx]", name, vma->vm_start, vma->vm_end - vma->vm_start);
+	mmap_read_lock(mm);
+	if ((vma = find_vma(mm, ip)) && vma->vm_file) {
+		name = vma->vm_file->name;
+		for (const char *p = name; *p; p++)
+			if (*p == '/')
+				name = p + 1;
+		printk(" in %s[%lx+%lx]", name, vma->vm_start, vma->vm_end - vma->vm_start);
+	}
+	mmap_read_unlock(mm);
 }
 
 static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned long address)
@@ -115,12 +122,20 @@ static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned lo
 
 static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address)
 {
+	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	unsigned int flags = FAULT_FLAG_USER | FAULT_FLAG_HW;
 	int ret;
 
-	if (address >= TASK_SIZE || !current->mm || !(vma = find_extend_vma(current->mm, address)) ||
-	    access_error(error_code, vma)) {
+	/* As Linux: a fault from user mode runs with interrupts on (TLB shootdowns may come). */
+	local_irq_enable();
+	if (address >= TASK_SIZE || !mm) {
+		bad_area(regs, error_code, address);
+		return;
+	}
+	mmap_read_lock(mm);	/* other threads may change the VMAs and page tables */
+	if (!(vma = find_extend_vma(mm, address)) || access_error(error_code, vma)) {
+		mmap_read_unlock(mm);
 		bad_area(regs, error_code, address);
 		return;
 	}
@@ -129,9 +144,11 @@ static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code, u
 	if (error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	ret = handle_mm_fault(vma, address, flags);
+	mmap_read_unlock(mm);
 	if (ret == VM_FAULT_OOM) {
-		printk("Out of memory: killed process %d (%s)\n", current->pid, current->comm);
-		send_sig(SIGKILL, current);
+		pagefault_out_of_memory();
+	} else if (ret == VM_FAULT_SIGBUS) {
+		send_sig(SIGBUS, current);
 	} else if (ret == VM_FAULT_SIGSEGV) {
 		bad_area(regs, error_code, address);
 	}

@@ -6,6 +6,7 @@
  */
 #include "asm.h"
 #include "console.h"
+#include "spinlock.h"
 
 #define COM1 0x3f8
 #define UART_TX 0
@@ -37,10 +38,17 @@ void serial_putc(char c)
 	outb(COM1 + UART_TX, (u8)c);
 }
 
+/* One writer at a time: a write(2) or a printk comes out whole, whatever the other CPUs print. */
+static spinlock_t console_lock = __SPIN_LOCK_UNLOCKED;
+
 void console_write(const char *s, size_t n)
 {
+	unsigned long flags;
+
+	spin_lock_irqsave(&console_lock, flags);
 	for (size_t i = 0; i < n; i++)
 		serial_putc(s[i]);
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
 /*
@@ -54,8 +62,9 @@ void console_write(const char *s, size_t n)
 
 static char tty_buf[TTY_BUF_SIZE];
 static unsigned long tty_head, tty_tail;
+static spinlock_t tty_lock = __SPIN_LOCK_UNLOCKED;	/* the ring: CPU 0's tick and readers anywhere */
 
-void serial_poll(void)
+static void __serial_poll(void)
 {
 	while ((inb(COM1 + UART_LSR) & UART_LSR_DR) && tty_head - tty_tail < TTY_BUF_SIZE) {
 		char c = (char)inb(COM1 + UART_RX);
@@ -64,12 +73,24 @@ void serial_poll(void)
 	}
 }
 
+void serial_poll(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tty_lock, flags);
+	__serial_poll();
+	spin_unlock_irqrestore(&tty_lock, flags);
+}
+
 size_t console_read(char *buf, size_t n)
 {
+	unsigned long flags;
 	size_t got = 0;
 
-	serial_poll();
+	spin_lock_irqsave(&tty_lock, flags);
+	__serial_poll();
 	while (got < n && tty_tail != tty_head)
 		buf[got++] = tty_buf[tty_tail++ % TTY_BUF_SIZE];
+	spin_unlock_irqrestore(&tty_lock, flags);
 	return got;
 }

@@ -9,7 +9,8 @@
  * panic - not syncing: Fatal exception"), then stops the machine.  An
  * exception from ring 3 only ends the process that raised it, with the
  * signal Linux would send (SIGFPE, SIGILL, SIGSEGV) and Linux's "traps:"
- * line.  Vector 0xec is the local APIC timer, 0xff the APIC's spurious
+ * line.  Vector 0xec is the local APIC timer, 0xfc and 0xfd the IPIs of
+ * arch/x86/smp.c (call function, reschedule), 0xff the APIC's spurious
  * vector (no EOI, SDM vol. 3 §10.9).
  */
 #include "asm.h"
@@ -19,6 +20,7 @@
 #include "ptrace.h"
 #include "sched.h"
 #include "segment.h"
+#include "smp.h"
 
 struct gate_struct {
 	u16 offset_low;
@@ -47,18 +49,24 @@ static void set_intr_gate(int vector, int ist, int dpl)
 	g->reserved = 0;
 }
 
-void trap_init(void)
+/* Loads the IDT on this CPU (the boot CPU in trap_init, each AP as it starts). */
+void load_idt(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
 	} __attribute__((packed)) idtr = { sizeof(idt_table) - 1, (u64)idt_table };
 
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void trap_init(void)
+{
 	for (int v = 0; v < 256; v++)
 		set_intr_gate(v, 0, 0);
 	set_intr_gate(8, 1, 0);		/* #DF on IST1 */
 	set_intr_gate(3, 0, 3);		/* INT3 from ring 3 */
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	load_idt();
 }
 
 /* Linux's names for the exceptions (arch/x86/kernel/traps.c). */
@@ -112,10 +120,16 @@ void do_trap(struct pt_regs *regs)
 
 	if (v == 14) {
 		do_page_fault(regs, regs->error_code, read_cr2());
-	} else if (v == 0xec) {
+	} else if (v == LOCAL_TIMER_VECTOR) {
 		apic_eoi();
 		scheduler_tick(regs);
-	} else if (v == 0xff) {
+	} else if (v == CALL_FUNCTION_VECTOR) {
+		apic_eoi();
+		smp_call_function_interrupt();
+	} else if (v == RESCHEDULE_VECTOR) {
+		apic_eoi();
+		smp_reschedule_interrupt();
+	} else if (v == SPURIOUS_APIC_VECTOR) {
 		/* spurious */
 	} else if (v >= 32) {
 		panic("unexpected interrupt %lu", v);
@@ -125,6 +139,8 @@ void do_trap(struct pt_regs *regs)
 		printk("%s: %04lx [#1] SMP\n", trap_names[v], regs->error_code);
 		oops_end(regs);
 	}
-	if (user_mode(regs))
+	if (user_mode(regs)) {
+		local_irq_disable();	/* the fault handler may have turned them on */
 		exit_to_user_mode();
+	}
 }

@@ -11,6 +11,7 @@
 #define ESRCH	3
 #define EINTR	4
 #define EIO	5
+#define ENXIO	6
 #define E2BIG	7
 #define ENOEXEC	8
 #define EBADF	9
@@ -19,6 +20,7 @@
 #define ENOMEM	12
 #define EACCES	13
 #define EFAULT	14
+#define EBUSY	16
 #define EEXIST	17
 #define ENOTDIR	20
 #define EISDIR	21
@@ -27,6 +29,8 @@
 #define ENOSPC	28
 #define EROFS	30
 #define ERANGE	34
+#define ENAMETOOLONG	36
 #define ENOSYS	38
+#define ETIMEDOUT	110
 
 #endif

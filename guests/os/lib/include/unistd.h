@@ -27,5 +27,7 @@ int brk(void *addr);
 /* sbrk: move the break by INCR bytes; the old break, or (void *)-1. */
 void *sbrk(intptr_t incr);
 unsigned int sleep(unsigned int seconds);
+/* sync: write every dirty page-cache page back. */
+void sync(void);
 
 #endif

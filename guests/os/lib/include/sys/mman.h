@@ -18,6 +18,7 @@
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_ANON MAP_ANONYMOUS
+#define MAP_NORESERVE 0x4000
 #define MAP_FAILED ((void *)-1)
 
 #define MADV_NORMAL 0

@@ -19,12 +19,22 @@
 #define SYS_madvise 28
 #define SYS_nanosleep 35
 #define SYS_getpid 39
+#define SYS_clone 56
 #define SYS_fork 57
 #define SYS_execve 59
 #define SYS_exit 60
 #define SYS_wait4 61
 #define SYS_kill 62
 #define SYS_getrusage 98
+#define SYS_arch_prctl 158
+#define SYS_sync 162
+#define SYS_swapon 167
+#define SYS_gettid 186
+#define SYS_futex 202
+#define SYS_sched_setaffinity 203
+#define SYS_sched_getaffinity 204
+#define SYS_set_tid_address 218
 #define SYS_exit_group 231
+#define SYS_getcpu 309
 
 #endif

@@ -1,0 +1,5 @@
+# overcommit.sh: the three overcommit modes (user/overcommit.c), no swap.
+meminfo
+overcommit
+echo "== the kernel is still up"
+meminfo
