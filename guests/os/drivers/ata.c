@@ -11,11 +11,17 @@
  * then each sector waits for BSY clear and DRQ set and moves 256 words
  * with REP INSW / REP OUTSW.  The kernel does nothing else meanwhile (the
  * disk of an emulator answers at once).  Errors (ERR, DF) return -EIO.
+ *
+ * The channel has one task file: ata_lock keeps a command and its data
+ * transfer together when several CPUs swap at once (kswapd writing on one
+ * while a fault reads on another would otherwise interleave their
+ * register writes).  Its holder never sleeps or waits for another CPU.
  */
 #include "asm.h"
 #include "ata.h"
 #include "errno.h"
 #include "kernel.h"
+#include "spinlock.h"
 
 #define ATA_DATA	0x1f0
 #define ATA_ERROR	0x1f1
@@ -102,13 +108,10 @@ static void outsw(u16 port, const void *buf, unsigned long words)
 	__asm__ volatile("rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
 }
 
-int ata_rw(int drive, u64 lba, void *buf, unsigned int nsect, bool write)
-{
-	u8 *p = buf;
+static spinlock_t ata_lock;
 
-	if (drive < 0 || drive > 1 || !ata_sectors[drive] || !nsect || nsect > 256 ||
-	    lba + nsect > ata_sectors[drive])
-		return -EIO;
+static int ata_transfer(int drive, u64 lba, u8 *p, unsigned int nsect, bool write)
+{
 	ata_issue(drive, write ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT, lba, nsect);
 	for (unsigned int i = 0; i < nsect; i++, p += ATA_SECT_SIZE) {
 		if (ata_wait_drq())
@@ -121,12 +124,30 @@ int ata_rw(int drive, u64 lba, void *buf, unsigned int nsect, bool write)
 	return ata_wait_idle() & (ATA_ERR | ATA_DF) ? -EIO : 0;
 }
 
+int ata_rw(int drive, u64 lba, void *buf, unsigned int nsect, bool write)
+{
+	int ret;
+
+	if (drive < 0 || drive > 1 || !ata_sectors[drive] || !nsect || nsect > 256 ||
+	    lba + nsect > ata_sectors[drive])
+		return -EIO;
+	spin_lock(&ata_lock);
+	ret = ata_transfer(drive, lba, buf, nsect, write);
+	spin_unlock(&ata_lock);
+	return ret;
+}
+
 int ata_flush(int drive)
 {
+	int ret;
+
 	if (drive < 0 || drive > 1 || !ata_sectors[drive])
 		return -EIO;
+	spin_lock(&ata_lock);
 	ata_issue(drive, ATA_CMD_FLUSH_EXT, 0, 0);
-	return ata_wait_idle() & (ATA_ERR | ATA_DF) ? -EIO : 0;
+	ret = ata_wait_idle() & (ATA_ERR | ATA_DF) ? -EIO : 0;
+	spin_unlock(&ata_lock);
+	return ret;
 }
 
 u64 ata_capacity(int drive)

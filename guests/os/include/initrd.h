@@ -1,8 +1,10 @@
 /*
  * initrd.h — the in-memory file system: the files of the cpio "newc"
  * archive the boot loader passed as the first Multiboot module, read in
- * place (kernel/initramfs.c).  Read-only; a file is its bytes in the
- * archive, reached through the direct map.
+ * place (kernel/initramfs.c).  A file is its bytes in the archive,
+ * reached through the direct map; the archive is the RAM disk under the
+ * page cache: writeback (mm/filemap.c) copies dirty pages into it, within
+ * each file's size.
  */
 #ifndef OS_INITRD_H
 #define OS_INITRD_H
@@ -11,7 +13,7 @@
 
 struct inode {
 	const char *name;	/* path in the archive, without a leading '/' */
-	const u8 *data;		/* its bytes (direct map of the initrd) */
+	u8 *data;		/* its bytes (direct map of the initrd): the backing store */
 	unsigned long size;
 	unsigned int mode;	/* S_IFREG | 0755 ... as cpio stored it */
 	unsigned int ino;	/* index in the archive: the page cache's key */
@@ -34,5 +36,7 @@ struct inode {
 int initramfs_init(void);
 /* The file at `path` ("/bin/sh", "bin/sh", "./demo.sh"), or NULL. */
 struct inode *initrd_lookup(const char *path);
+/* The i-th file of the archive, or NULL past the last (sync walks them). */
+struct inode *initrd_file(int i);
 
 #endif

@@ -124,6 +124,7 @@ struct mm_struct {
 	unsigned long pgtables_bytes;	/* page-table pages below the PGD, in bytes */
 	/* SMP: mmap_lock.h, arch/x86/tlb.c */
 	spinlock_t mmap_lock;		/* VMAs and page tables (mmap_write_lock) */
+	struct task_struct *mmap_lock_owner;	/* who holds mmap_lock, or NULL (reclaim asks) */
 	cpumask_t cpu_bitmap;		/* CPUs that have it loaded, maybe lazily (mm_cpumask) */
 	mm_context_t context;		/* PCID context id and TLB generation */
 	unsigned long flags;		/* MMF_* */

@@ -34,6 +34,7 @@
 #define VM_WRITE	0x0002ul
 #define VM_EXEC		0x0004ul
 #define VM_SHARED	0x0008ul
+#define VM_MAYWRITE	0x0020ul	/* a shared file mapping may be made writable (opened O_RDWR) */
 #define VM_GROWSDOWN	0x0100ul	/* the stack */
 #define VM_ACCOUNT	0x00100000ul	/* its pages are in vm_committed_as (mm/util.c) */
 #define VM_NORESERVE	0x00200000ul	/* MAP_NORESERVE outside mode 2: not committed */
@@ -130,6 +131,11 @@ struct page *find_get_page(const struct inode *inode, unsigned long index);
 unsigned long nr_file_pages(void);
 /* Drops every page-cache frame of inode (a shmem inode nobody maps). */
 void truncate_inode_pages(const struct inode *inode);
+/* sync(2): every dirty page of every initrd file written back; how many. */
+unsigned long sync_pagecache(void);
+/* read(2) / write(2) of an initrd file at pos: bytes done or -errno (write: within its size). */
+long filemap_read(struct inode *inode, unsigned long pos, char *ubuf, unsigned long n);
+long filemap_write(struct inode *inode, unsigned long pos, const char *ubuf, unsigned long n);
 
 /* ---- mm/shmem.c ---- */
 /* A shmem inode of size bytes (one reference), or NULL. */
@@ -159,7 +165,7 @@ void init_reserves(void);
 extern long total_swap_pages;
 
 /* ---- mm/filemap.c: drop_caches ---- */
-/* Drops every page-cache frame nobody maps (echo 1 > /proc/sys/vm/drop_caches). */
+/* Drops every clean page-cache frame nobody maps (echo 1 > /proc/sys/vm/drop_caches). */
 void drop_pagecache(void);
 
 /* ---- mm/uaccess.c ---- */

@@ -13,11 +13,17 @@
  * other tasks of its CPU run meanwhile (kernel/sched.c,
  * spin_lock_sleepable), so that a holder that did sleep on the same CPU
  * would still get to run.
+ *
+ * The holder is remembered (mm->mmap_lock_owner) for reclaim: the reverse
+ * map (mm/rmap.c) walks other address spaces with mmap_read_trylock, and
+ * walks the one whose lock its own task already holds (a fault that
+ * reclaims) as it is (mmap_lock_is_held).
  */
 #ifndef OS_MMAP_LOCK_H
 #define OS_MMAP_LOCK_H
 
 #include "mm_types.h"
+#include "sched.h"
 #include "spinlock.h"
 
 /* kernel/sched.c: spins for l, running other tasks of this CPU while it waits. */
@@ -26,10 +32,12 @@ void spin_lock_sleepable(spinlock_t *l);
 static inline void mmap_write_lock(struct mm_struct *mm)
 {
 	spin_lock_sleepable(&mm->mmap_lock);
+	mm->mmap_lock_owner = current;
 }
 
 static inline void mmap_write_unlock(struct mm_struct *mm)
 {
+	mm->mmap_lock_owner = NULL;
 	spin_unlock(&mm->mmap_lock);
 }
 
@@ -46,7 +54,16 @@ static inline void mmap_read_unlock(struct mm_struct *mm)
 /* True when it took the lock (reclaim: never wait for an mm). */
 static inline bool mmap_read_trylock(struct mm_struct *mm)
 {
-	return spin_trylock(&mm->mmap_lock);
+	if (!spin_trylock(&mm->mmap_lock))
+		return false;
+	mm->mmap_lock_owner = current;
+	return true;
+}
+
+/* True when the running task holds mm's lock. */
+static inline bool mmap_lock_is_held(const struct mm_struct *mm)
+{
+	return __atomic_load_n(&mm->mmap_lock_owner, __ATOMIC_RELAXED) == current;
 }
 
 #endif

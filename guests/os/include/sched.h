@@ -49,7 +49,11 @@ struct file {
 	void *snapshot;		/* kmalloc'ed data of a /proc file, freed with it */
 	char *proc_path;	/* a /proc file opened for writing: its path (kmalloc'ed) */
 	int f_count;
+	unsigned int f_mode;	/* an initrd file: FMODE_READ, FMODE_WRITE as opened */
 };
+
+#define FMODE_READ	0x1
+#define FMODE_WRITE	0x2
 
 struct task_struct {
 	pid_t pid;

@@ -33,8 +33,13 @@ void lru_cache_add_unevictable(struct page *page);
 void mark_page_accessed(struct page *page);
 
 /* ---- mm/rmap.c ---- */
-/* Clears the A bit in every PTE mapping page (flushing each); how many had it. */
+/*
+ * Clears the A bit in every PTE mapping page (flushing each); how many had
+ * it, or -1 when an address space was locked by another task (not looked at).
+ */
 int page_referenced(struct page *page);
+/* Clears the D bit in every PTE mapping page (flushing each); how many had it. */
+int page_mkclean(struct page *page);
 /* Does any PTE map page? */
 bool page_mapped(struct page *page);
 /*
@@ -47,6 +52,8 @@ bool try_to_unmap(struct page *page);
 /* ---- mm/filemap.c ---- */
 /* Takes a clean, unmapped page out of the page cache (the cache's reference dropped); false if it cannot. */
 bool remove_mapping(struct page *page);
+/* Writes a dirty page-cache page back to its file's bytes (the RAM disk); false if it cannot. */
+bool writepage(struct page *page);
 
 /* ---- mm/vmstat.c: the /proc views ---- */
 unsigned long show_zoneinfo(char *buf, unsigned long size);
@@ -60,6 +67,7 @@ struct reclaim_stat {
 	unsigned long pswpin, pswpout, pgpgin, pgpgout, pgfree_clean;
 	unsigned long allocstall, kswapd_wakeups, pageoutrun, oom_kill, swap_ra, swap_ra_hit;
 	unsigned long csum_errors;
+	unsigned long nr_written;	/* pages written out: file writeback and swap */
 };
 extern struct reclaim_stat reclaim_stat;
 

@@ -1,9 +1,10 @@
 /*
  * initramfs.c — the cpio "newc" reader: the archive the boot loader passed
- * as the first Multiboot module (-initrd) becomes a read-only in-memory
- * file system.  Nothing is copied: the archive stays where the loader put
- * it (memblock reserved it, setup.c) and each file is its bytes in place,
- * reached through the direct map.  Linux's init/initramfs.c unpacks the
+ * as the first Multiboot module (-initrd) becomes the in-memory file
+ * system.  Nothing is copied: the archive stays where the loader put it
+ * (memblock reserved it, setup.c) and each file is its bytes in place,
+ * reached through the direct map — a RAM disk, which writeback
+ * (mm/filemap.c) updates in place; files keep their sizes.  Linux's init/initramfs.c unpacks the
  * same format into a tmpfs; this kernel only indexes it.
  *
  * A newc entry is a 110-byte ASCII header — "070701" and thirteen 8-digit
@@ -41,11 +42,11 @@ static unsigned long newc_field(const u8 *h, int i)
 
 int initramfs_init(void)
 {
-	const u8 *base = __va(initrd_start), *end = __va(initrd_end);
+	u8 *base = __va(initrd_start), *end = __va(initrd_end);
 	unsigned long off = 0, len = initrd_end - initrd_start;
 
 	while (off + NEWC_HDR <= len) {
-		const u8 *h = base + off;
+		u8 *h = base + off;
 		unsigned long size = newc_field(h, 6), namesize = newc_field(h, 11);
 		const char *name = (const char *)h + NEWC_HDR;
 
@@ -77,4 +78,9 @@ struct inode *initrd_lookup(const char *path)
 		if (!strcmp(files[i].name, path))
 			return &files[i];
 	return NULL;
+}
+
+struct inode *initrd_file(int i)
+{
+	return i >= 0 && i < nr_files ? &files[i] : NULL;
 }

@@ -8,12 +8,14 @@
  *
  * Files: fds 0-2 are the console (COM1: reads poll the UART, sleeping a
  * tick when nothing has come; writes go out as they are); open() finds
- * initrd files, read-only, and the /proc files of kernel/proc.c
+ * initrd files — O_RDWR or O_WRONLY allowed, written within their size
+ * through the page cache (mm/filemap.c; nothing is created) — and the
+ * /proc files of kernel/proc.c
  * (/proc/self/maps, /proc/meminfo, /proc/PID/stat...), each a snapshot
  * in Linux's format taken at open; /proc/sys/vm/NAME and
  * /proc/PID/oom_score_adj may be opened for writing, each write(2) then
  * setting the value.  swapon(2) takes /dev/sda or /dev/sdb (no swap
- * flags); sync(2) has nothing to write back (no writable files).
+ * flags); sync(2) writes every dirty page-cache page back to the initrd.
  */
 #include "asm.h"
 #include "console.h"
@@ -59,6 +61,7 @@
 #define NR_syscalls		310
 
 #define O_ACCMODE	3
+#define O_WRONLY	1
 #define O_CREAT		0100
 #define RUSAGE_SELF	0
 #define RUSAGE_CHILDREN	(-1)
@@ -96,6 +99,13 @@ static long sys_read(struct pt_regs *regs)
 
 	if (!f)
 		return -EBADF;
+	if (f->f_inode) {
+		long ret = f->f_mode & FMODE_READ ? filemap_read(f->f_inode, f->f_pos, (char *)regs->rsi, n) : -EBADF;
+
+		if (ret > 0)
+			f->f_pos += (unsigned long)ret;
+		return ret;
+	}
 	if (f->data) {
 		n = min(n, f->size - min(f->f_pos, f->size));
 		if (copy_to_user((void *)regs->rsi, f->data + f->f_pos, n))
@@ -132,8 +142,16 @@ static long sys_write(struct pt_regs *regs)
 			return -EFAULT;
 		return proc_write(f->proc_path, buf, n);
 	}
-	if (f->f_inode || f->data)
-		return -EBADF;	/* opened read-only */
+	if (f->f_inode) {
+		long ret = f->f_mode & FMODE_WRITE ? filemap_write(f->f_inode, f->f_pos, (const char *)regs->rsi, n)
+						   : -EBADF;
+
+		if (ret > 0)
+			f->f_pos += (unsigned long)ret;
+		return ret;
+	}
+	if (f->data)
+		return -EBADF;	/* a /proc snapshot */
 	while (done < n) {
 		unsigned long k = min(n - done, sizeof(buf));
 
@@ -168,8 +186,8 @@ static long sys_open(struct pt_regs *regs)
 		proc = true;
 	else if (!(inode = initrd_lookup(path)))
 		return (regs->rsi & O_CREAT) ? -EROFS : -ENOENT;
-	if ((regs->rsi & O_ACCMODE) != 0 && !(proc && proc_writable(path)))
-		return proc ? -EACCES : -EROFS;
+	if ((regs->rsi & O_ACCMODE) != 0 && proc && !proc_writable(path))
+		return -EACCES;
 	if (inode && (inode->mode & S_IFMT) == S_IFDIR)
 		return -EISDIR;
 	if (!filp_cachep)
@@ -181,6 +199,8 @@ static long sys_open(struct pt_regs *regs)
 	if (inode) {
 		f->data = inode->data;
 		f->size = inode->size;
+		f->f_mode = ((regs->rsi & O_ACCMODE) != O_WRONLY ? FMODE_READ : 0) |
+			    ((regs->rsi & O_ACCMODE) != 0 ? FMODE_WRITE : 0);
 	} else if (proc && (regs->rsi & O_ACCMODE) != 0) {	/* written, never read */
 		if (!(f->proc_path = kmalloc((unsigned long)len + 1, GFP_KERNEL))) {
 			kmem_cache_free(filp_cachep, f);
@@ -430,7 +450,8 @@ static long sys_getrusage(struct pt_regs *regs)
 
 static long sys_sync(struct pt_regs *regs)
 {
-	return 0;	/* every page-cache page is clean: the initrd is read-only */
+	sync_pagecache();
+	return 0;
 }
 
 static long sys_swapon(struct pt_regs *regs)

@@ -8,14 +8,32 @@
  * filled it has counted itself as a major fault.
  *
  * Each inode keeps its cached pages in i_pages[index] (Linux's
- * address_space->i_pages, a flat array here, grown as needed).  Page-cache
- * frames of initrd files are on the file LRU lists and reclaim drops
- * them when their turn comes (remove_mapping): they are never dirty, the
- * archive still holds their contents, and a later fault reads them again
- * (a major fault).  drop_caches drops every one nobody maps.  shmem
- * frames have nowhere to go: they sit on the unevictable list until the
- * last VMA using their inode goes (truncate_inode_pages).
+ * address_space->i_pages, a flat array here, grown as needed), under
+ * i_pages_lock (Linux's xa_lock): a lookup takes its reference, and a
+ * page leaves the cache, under the lock, so that nobody finds a page on
+ * its way out.
+ *
+ * Writeback: the initrd is the backing store of its files, a RAM disk
+ * with the file system on it (as Linux's /dev/ram).  A file opened
+ * O_RDWR may be written by write(2), within its size (filemap_write: the
+ * page-cache page changes and is marked PG_dirty), and mapped
+ * MAP_SHARED|PROT_WRITE: a write through such a mapping sets the D bit of
+ * the PTE (the MMU does, mm/memory.c maps the page writable but clean),
+ * and the kernel learns of it when the PTE goes (zap, try_to_unmap: D
+ * moves to PG_dirty) or when sync asks the reverse map (page_mkclean
+ * clears D in every PTE).  A dirty page is written back — its bytes
+ * copied into the archive (writepage: nr_written, pgpgout) — by sync(2)
+ * and by reclaim; only then may it be dropped.  Clean page-cache frames
+ * of initrd files are on the file LRU lists and reclaim drops them when
+ * their turn comes (remove_mapping): the archive holds the same bytes,
+ * and a later fault reads them again (a major fault).  drop_caches drops
+ * every clean one nobody maps; dirty ones stay (as Linux's).  read(2)
+ * copies from the cached page when there is one, else from the archive,
+ * without filling the cache.  shmem frames have nowhere to go: they sit
+ * on the unevictable list until the last VMA using their inode goes
+ * (truncate_inode_pages).
  */
+#include "errno.h"
 #include "initrd.h"
 #include "kernel.h"
 #include "mm_inline.h"
@@ -23,44 +41,69 @@
 #include "swap.h"
 
 static unsigned long nr_cached;
+static spinlock_t i_pages_lock;
 
-/* Makes room for index in inode->i_pages; false when out of memory. */
+/*
+ * Makes room for index in inode->i_pages; false when out of memory.  The
+ * new array is allocated without the lock (the allocation may reclaim,
+ * which takes it) and swapped in under it.
+ */
 static bool i_pages_reserve(struct inode *inode, unsigned long index)
 {
 	unsigned long size = max(index + 1, PFN_UP(inode->size));
-	struct page **pages;
+	struct page **pages, **old;
 
-	if (index < inode->i_pages_size)
+	if (index < __atomic_load_n(&inode->i_pages_size, __ATOMIC_ACQUIRE))
 		return true;
 	if (!(pages = kzalloc(size * sizeof(*pages), GFP_KERNEL)))
 		return false;
-	if (inode->i_pages)
-		memcpy(pages, inode->i_pages, inode->i_pages_size * sizeof(*pages));
-	kfree(inode->i_pages);
-	inode->i_pages = pages;
-	inode->i_pages_size = size;
+	spin_lock(&i_pages_lock);
+	if (index < inode->i_pages_size) {	/* another task grew it meanwhile */
+		old = pages;
+	} else {
+		if (inode->i_pages)
+			memcpy(pages, inode->i_pages, inode->i_pages_size * sizeof(*pages));
+		old = inode->i_pages;
+		inode->i_pages = pages;
+		inode->i_pages_size = size;
+	}
+	spin_unlock(&i_pages_lock);
+	kfree(old);
 	return true;
+}
+
+/* The cached page index of inode with a reference, or NULL: nothing is filled. */
+static struct page *find_cached_page(struct inode *inode, unsigned long index)
+{
+	struct page *page = NULL;
+
+	spin_lock(&i_pages_lock);
+	if (index < inode->i_pages_size && (page = inode->i_pages[index]))
+		get_page(page);
+	spin_unlock(&i_pages_lock);
+	return page;
 }
 
 struct page *find_get_page(const struct inode *cinode, unsigned long index)
 {
 	struct inode *inode = (struct inode *)cinode;
 	unsigned long off = index << PAGE_SHIFT;
-	struct page *page;
+	struct page *page, *found;
 
-	if (index < inode->i_pages_size && (page = inode->i_pages[index])) {
-		get_page(page);
+	if ((page = find_cached_page(inode, index)))
 		return page;
-	}
 	if (!(page = alloc_page(__GFP_ZERO)))
 		return NULL;
 	/* The allocation may have reclaimed, or let another task fill the page. */
-	if (!i_pages_reserve(inode, index) || inode->i_pages[index]) {
-		struct page *found = index < inode->i_pages_size ? inode->i_pages[index] : NULL;
-
+	if (!i_pages_reserve(inode, index)) {
 		__free_page(page);
-		if (found)
-			get_page(found);
+		return NULL;
+	}
+	spin_lock(&i_pages_lock);
+	if (inode->i_pages[index]) {
+		get_page(found = inode->i_pages[index]);
+		spin_unlock(&i_pages_lock);
+		__free_page(page);
 		return found;
 	}
 	set_page_owner(page, 0, PAGE_KIND_FILE, 0);
@@ -71,11 +114,12 @@ struct page *find_get_page(const struct inode *cinode, unsigned long index)
 	page->private = 1;
 	inode->i_pages[index] = page;
 	nr_cached++;
+	get_page(page);		/* the caller's reference; the cache keeps the first */
+	spin_unlock(&i_pages_lock);
 	if (inode->shmem)
 		lru_cache_add_unevictable(page);
 	else
 		lru_cache_add(page);
-	get_page(page);		/* the caller's reference; the cache keeps the first */
 	return page;
 }
 
@@ -84,7 +128,7 @@ unsigned long nr_file_pages(void)
 	return nr_cached;
 }
 
-/* Takes page out of its inode's cache; the cache's reference is the caller's to drop. */
+/* Takes page out of its inode's cache (i_pages_lock held); the cache's reference is the caller's to drop. */
 static void delete_from_page_cache(struct page *page)
 {
 	struct inode *inode = (struct inode *)page->mapping;
@@ -94,13 +138,107 @@ static void delete_from_page_cache(struct page *page)
 	nr_cached--;
 }
 
+/* Takes page out of the cache if only the cache and expected - 1 others hold it (Linux's __remove_mapping). */
+static bool remove_mapping_expected(struct page *page, int expected)
+{
+	bool ok;
+
+	spin_lock(&i_pages_lock);
+	ok = page->mapping && !PageDirty(page) && !page->mapping->shmem && page_ref_count(page) == expected;
+	if (ok)
+		delete_from_page_cache(page);
+	spin_unlock(&i_pages_lock);
+	if (ok)
+		put_page(page);		/* the cache's reference */
+	return ok;
+}
+
 bool remove_mapping(struct page *page)
 {
-	if (!page->mapping || PageDirty(page) || page->mapping->shmem)
+	return remove_mapping_expected(page, 2);	/* the cache's and the caller's (reclaim's isolation) */
+}
+
+bool writepage(struct page *page)
+{
+	struct inode *inode = (struct inode *)page->mapping;
+	unsigned long off = page->index << PAGE_SHIFT;
+
+	if (!inode || inode->shmem || !inode->data)
 		return false;
-	delete_from_page_cache(page);
-	put_page(page);		/* the cache's reference */
+	ClearPageDirty(page);	/* first: a write meanwhile dirties it again */
+	if (off < inode->size)
+		memcpy(inode->data + off, page_address(page), min(inode->size - off, PAGE_SIZE));
+	reclaim_stat.nr_written++;
+	reclaim_stat.pgpgout += PAGE_SIZE / 1024;
 	return true;
+}
+
+unsigned long sync_pagecache(void)
+{
+	unsigned long written = 0;
+	struct inode *inode;
+
+	for (int i = 0; (inode = initrd_file(i)); i++) {
+		for (unsigned long index = 0; index < inode->i_pages_size; index++) {
+			struct page *page = find_cached_page(inode, index);
+
+			if (!page)
+				continue;
+			if (page_mkclean(page))
+				SetPageDirty(page);
+			if (PageDirty(page) && writepage(page))
+				written++;
+			put_page(page);
+		}
+	}
+	return written;
+}
+
+long filemap_read(struct inode *inode, unsigned long pos, char *ubuf, unsigned long n)
+{
+	unsigned long done = 0;
+
+	n = min(n, inode->size - min(pos, inode->size));
+	while (done < n) {
+		unsigned long off = (pos + done) & (PAGE_SIZE - 1), k = min(n - done, PAGE_SIZE - off);
+		struct page *page = find_cached_page(inode, (pos + done) >> PAGE_SHIFT);
+		const u8 *src = page ? (const u8 *)page_address(page) + off : inode->data + pos + done;
+		bool fault = copy_to_user(ubuf + done, src, k) != 0;
+
+		if (page)
+			put_page(page);
+		if (fault)
+			return done ? (long)done : -EFAULT;
+		done += k;
+	}
+	return (long)done;
+}
+
+long filemap_write(struct inode *inode, unsigned long pos, const char *ubuf, unsigned long n)
+{
+	unsigned long done = 0;
+
+	if (n && pos >= inode->size)
+		return -ENOSPC;	/* no room in the archive: files keep their sizes */
+	n = min(n, inode->size - pos);
+	while (done < n) {
+		unsigned long off = (pos + done) & (PAGE_SIZE - 1), k = min(n - done, PAGE_SIZE - off);
+		struct page *page = find_get_page(inode, (pos + done) >> PAGE_SHIFT);
+		bool fault;
+
+		if (!page)
+			return done ? (long)done : -ENOMEM;
+		page->private = 0;	/* filled here, not by a fault */
+		fault = copy_from_user((u8 *)page_address(page) + off, ubuf + done, k) != 0;
+		if (!fault)
+			SetPageDirty(page);
+		mark_page_accessed(page);
+		put_page(page);
+		if (fault)
+			return done ? (long)done : -EFAULT;
+		done += k;
+	}
+	return (long)done;
 }
 
 void truncate_inode_pages(const struct inode *cinode)
@@ -112,7 +250,9 @@ void truncate_inode_pages(const struct inode *cinode)
 
 		if (!page)
 			continue;
+		spin_lock(&i_pages_lock);
 		delete_from_page_cache(page);
+		spin_unlock(&i_pages_lock);
 		put_page(page);		/* the cache's reference: nobody maps it */
 	}
 	kfree(inode->i_pages);
@@ -131,12 +271,12 @@ void drop_pagecache(void)
 			struct page *page = list_entry(pos, struct page, lru);
 
 			next = pos->next;
-			/* Only the cache holds it (Linux's invalidate_mapping_pages skips mapped pages). */
-			if (page_ref_count(page) != 1 || PageDirty(page) || !page->mapping)
-				continue;
-			delete_from_page_cache(page);
-			put_page(page);		/* frees it and takes it off the list */
-			reclaim_stat.pgfree_clean++;
+			/*
+			 * Only the cache holds it, and it is clean (Linux's
+			 * invalidate_mapping_pages skips mapped and dirty pages).
+			 */
+			if (remove_mapping_expected(page, 1))	/* the frame freed, off the list */
+				reclaim_stat.pgfree_clean++;
 		}
 	}
 }

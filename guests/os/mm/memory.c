@@ -10,8 +10,8 @@
  *                       holding the end of an ELF segment's file bytes): a
  *                       private copy
  *   do_shared_fault     no PTE in a shared VMA (a shmem inode, or an initrd
- *                       file read-only): the page-cache frame itself, writable
- *                       on a write
+ *                       file): the page-cache frame itself, writable on a
+ *                       write (an initrd file's page clean: the MMU sets D)
  *   do_swap_page        a swap entry in the PTE: the page from the swap cache,
  *                       or read from disk with its neighbours (a major fault)
  *   do_wp_page          a write to a present read-only PTE in a writable VMA:
@@ -62,6 +62,17 @@ static pteval_t mk_pte(struct page *page, struct vm_area_struct *vma)
 static pteval_t pte_mkwrite_dirty(pteval_t e)
 {
 	return e | _PAGE_RW | _PAGE_DIRTY;
+}
+
+/*
+ * A write fault in a shared VMA: a shmem page is made dirty at once (it
+ * is never written back); a page of an initrd file only writable, so
+ * that the MMU sets D when the write is retried — the D bit is how
+ * writeback learns the page changed (mm/filemap.c, page_mkclean).
+ */
+static pteval_t pte_mkwrite_shared(pteval_t e, const struct vm_area_struct *vma)
+{
+	return vma->vm_file->shmem ? pte_mkwrite_dirty(e) : e | _PAGE_RW;
 }
 
 /* A new anonymous page for addr in vma (its rmap index set); not yet on the LRU. */
@@ -180,7 +191,7 @@ static int do_shared_fault(struct vm_area_struct *vma, unsigned long addr, pteva
 	}
 	*pte = mk_pte(page, vma);
 	if (flags & FAULT_FLAG_WRITE)
-		*pte = pte_mkwrite_dirty(*pte);
+		*pte = pte_mkwrite_shared(*pte, vma);
 	add_mm_counter(vma->vm_mm, mm_counter_file(page), 1);
 	vmstat.file_fault++;
 	return ret;
@@ -207,7 +218,7 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, pteval_t *
 	pteval_t orig = *pte;
 
 	if (vma->vm_flags & VM_SHARED) {	/* wp_page_shared: everyone sees the writes */
-		*pte = pte_mkwrite_dirty(*pte);
+		*pte = pte_mkwrite_shared(*pte, vma);
 		if (!(flags & FAULT_FLAG_HW))
 			flush_tlb_page(vma, addr);
 		return VM_FAULT_OK;

@@ -229,12 +229,20 @@ long do_mmap(unsigned long addr, unsigned long len, int prot, int flags, int fd,
 
 		if (!f || !f->f_inode)
 			return -EBADF;
-		if (type == MAP_SHARED && (prot & PROT_WRITE))
-			return -EACCES;		/* opened read-only */
+		if (!(f->f_mode & FMODE_READ))
+			return -EACCES;		/* opened O_WRONLY */
+		if (type == MAP_SHARED && !(f->f_mode & FMODE_WRITE)) {
+			if (prot & PROT_WRITE)
+				return -EACCES;		/* opened read-only */
+		} else {
+			vm_flags |= VM_MAYWRITE;
+		}
 		inode = f->f_inode;
+	} else {
+		vm_flags |= VM_MAYWRITE;
 	}
-	vm_flags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-		   (prot & PROT_EXEC ? VM_EXEC : 0) | (type == MAP_SHARED ? VM_SHARED : 0);
+	vm_flags |= (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+		    (prot & PROT_EXEC ? VM_EXEC : 0) | (type == MAP_SHARED ? VM_SHARED : 0);
 	if ((flags & MAP_NORESERVE) && sysctl_overcommit_memory != OVERCOMMIT_NEVER)
 		vm_flags |= VM_NORESERVE;
 	if (flags & MAP_FIXED) {
@@ -270,7 +278,7 @@ long do_mprotect(unsigned long start, unsigned long len, int prot)
 			return -ENOMEM;
 	for (unsigned long a = start; a < end; a = vma->vm_end) {
 		vma = find_vma(mm, a);
-		if ((vma->vm_flags & VM_SHARED) && (flags & VM_WRITE) && vma->vm_file && !vma->vm_file->shmem)
+		if ((vma->vm_flags & VM_SHARED) && (flags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
 			return -EACCES;	/* an initrd file, opened read-only */
 		if (vma->vm_start < a) {
 			if (split_vma(vma, a))
@@ -371,6 +379,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm, pid_t owner)
 	mm->owner = owner;
 	mm->mm_users = 1;
 	spin_lock_init(&mm->mmap_lock);	/* the copy took oldmm's, held */
+	mm->mmap_lock_owner = NULL;
 	init_new_context(mm);
 	mm->map_count = 0;
 	mm->total_vm = 0;

@@ -132,9 +132,15 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		if (pte_mapped(*pte)) {
 			struct page *page = pfn_to_page((*pte & PTE_PFN_MASK) >> PAGE_SHIFT);
 
-			if (*pte & _PAGE_PRESENT)
+			pteval_t pteval = *pte;
+
+			if (pteval & _PAGE_PRESENT)
 				tlb_remove_tlb_entry(&tlb, a);
 			*pte = 0;
+			/* A written page-cache page must reach the file (Linux's zap_pte_range). */
+			if ((pteval & _PAGE_DIRTY) && page != zero_page && !PageAnon(page) && page->mapping &&
+			    !page->mapping->shmem)
+				SetPageDirty(page);
 			if (page != zero_page) {
 				add_mm_counter(mm, mm_counter(page), -1);
 				tlb_remove_page(&tlb, page);	/* freed after the TLB flush */

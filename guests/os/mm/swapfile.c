@@ -214,6 +214,8 @@ int swap_writepage(struct page *page)
 		return -EIO;
 	}
 	reclaim_stat.pswpout++;
+	reclaim_stat.nr_written++;
+	reclaim_stat.pgpgout += PAGE_SIZE / 1024;
 	return 0;
 }
 

@@ -25,8 +25,9 @@
  * the swap cache (mm/swap_state.c); then every PTE mapping it is cleared
  * (an anonymous page's PTEs get the swap entry), each PTE's dirty bit
  * moving to PG_dirty; a dirty page is written out (swap: synchronously,
- * PIO on the ATA disk); a clean page-cache page is simply dropped — the
- * initrd still has it.  Pages someone else still holds go back to the
+ * PIO on the ATA disk; a file page: copied back to the initrd, the RAM
+ * disk under the file system, mm/filemap.c); a clean page-cache page is
+ * simply dropped — the initrd has the same bytes.  Pages someone else still holds go back to the
  * list.
  *
  * How much of each kind is scanned: vm.swappiness (0-200) weighs anon
@@ -42,11 +43,13 @@
  *
  * Locking: the LRU lists have lru_lock, the swap maps swap_lock, the
  * zones their locks.  What reclaim does to address spaces it does not
- * own — rmap.c walking every mm and its VMAs, clearing PTEs — relies on
- * one CPU at a time reclaiming and on the kernel not being preempted
- * meanwhile; with several CPUs doing it, each walk would need the mm's
- * mmap_lock and a reference keeping the mm alive (not done yet).  TLB
- * entries go through tlbflush.h, which shoots them down on every CPU.
+ * own — rmap.c walking every mm and its VMAs, clearing PTEs — it does
+ * holding a reference on each mm (mmget_not_zero) and its mmap_lock,
+ * taken with a trylock: an mm another task holds is skipped and its
+ * pages are kept for now (page_referenced() == -1, try_to_unmap fails),
+ * so kswapd and a task in direct reclaim on another CPU never wait for
+ * each other.  TLB entries go through tlbflush.h, which shoots them down
+ * on every CPU.
  */
 #include "kernel.h"
 #include "mm_inline.h"
@@ -171,6 +174,8 @@ static enum page_references page_check_references(struct page *page)
 	int referenced_ptes = page_referenced(page);
 	bool referenced_page = PageReferenced(page);
 
+	if (referenced_ptes == -1)
+		return PAGEREF_KEEP;	/* another task holds an mm that maps it: next time */
 	ClearPageReferenced(page);
 	if (referenced_ptes) {
 		/*
@@ -191,7 +196,7 @@ static enum page_references page_check_references(struct page *page)
 static bool pageout(struct page *page)
 {
 	if (!PageSwapCache(page))
-		return false;	/* page-cache pages here are never dirty: the initrd is read-only */
+		return writepage(page);	/* a file page: back to the RAM disk (mm/filemap.c) */
 	if (swap_writepage(page))
 		return false;
 	ClearPageDirty(page);

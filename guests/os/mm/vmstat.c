@@ -2,7 +2,9 @@
  * vmstat.c — the memory-management views of /proc that are reclaim's:
  * /proc/zoneinfo (each zone's free frames, watermarks, spans and
  * protection, Linux's layout, and the node's LRU sizes), /proc/swaps, and
- * the reclaim, swap and OOM lines of /proc/vmstat (Linux's names).
+ * the reclaim, swap and OOM lines of /proc/vmstat (Linux's names;
+ * nr_written counts pages written out, file writeback and swap, and
+ * pgpgout the same in kB, as Linux's).
  */
 #include "kernel.h"
 #include "mm_inline.h"
@@ -48,11 +50,12 @@ unsigned long show_vmstat_reclaim(char *buf, unsigned long size)
 	const struct reclaim_stat *r = &reclaim_stat;
 
 	return (unsigned long)snprintf(buf, size,
+				       "nr_written %lu\npgpgout %lu\n"
 				       "pswpin %lu\npswpout %lu\npgactivate %lu\npgdeactivate %lu\npgrefill %lu\n"
 				       "pgscan_kswapd %lu\npgscan_direct %lu\npgsteal_kswapd %lu\npgsteal_direct %lu\n"
 				       "pgfree_clean %lu\nallocstall %lu\nkswapd_wakeups %lu\npageoutrun %lu\n"
 				       "swap_ra %lu\nswap_ra_hit %lu\noom_kill %lu\nswap_csum_errors %lu\n",
-				       r->pswpin, r->pswpout, r->pgactivate, r->pgdeactivate, r->pgrefill,
+				       r->nr_written, r->pgpgout, r->pswpin, r->pswpout, r->pgactivate, r->pgdeactivate, r->pgrefill,
 				       r->pgscan_kswapd, r->pgscan_direct, r->pgsteal_kswapd, r->pgsteal_direct,
 				       r->pgfree_clean, r->allocstall, r->kswapd_wakeups, r->pageoutrun, r->swap_ra,
 				       r->swap_ra_hit, r->oom_kill, r->csum_errors);

@@ -324,7 +324,7 @@ static void flush_tlb_other_pcid(const struct flush_tlb_info *f)
 {
 	struct tlb_state *ts = this_tlbstate();
 
-	if (!have_invpcid)
+	if (!have_pcid || !have_invpcid)
 		return;		/* deferred: the slot's generation is behind */
 	for (u16 asid = 0; asid < TLB_NR_DYN_ASIDS; asid++) {
 		struct tlb_context *c = &ts->ctxs[asid];
