@@ -15,6 +15,14 @@
 #                96 MiB three times, every word checked (swap.awk)
 #   thrash       -m 32, 64 MiB of swap: a working set of 9/8 of RAM three
 #                times (thrash.awk)
+#   writeback    user/writeback.c: dirty file pages through MAP_SHARED and
+#                write(2), kept by drop_caches, written by sync, dropped,
+#                read back (writeback.awk)
+#   oom-smp2     oom at -smp 2 (oom.awk; mmulab only: timing on QEMU)
+#   swap-smp2    -smp 2, -m 32: memhog 36 MiB twice while kswapd reclaims
+#                on the other CPU (swap.awk); mmulab only: QEMU's TCG takes
+#                minutes over it (kswapd and the faulting task hand
+#                mmap_lock and TLB shootdowns back and forth)
 # On mmulab the transcripts of overcommit, oom, pagecache and swap must
 # also equal guests/os/tests/mem-NAME.expect (masked by mask.sed and
 # mask-user.sed and mask-mem.sed): mmulab is deterministic, QEMU's timer is
@@ -66,21 +74,23 @@ boot() {
 	[ -n "$rd" ] && set -- -initrd "$initrd"
 	[ -n "$disk" ] && set -- "$@" -drive "file=$disk,format=raw,index=0"
 	if [ "$who" = mmulab ]; then
-		"$mmulab" --max-insns 30000000000 -m "$mem" -append "$append" "$@" "$kernel" \
+		"$mmulab" --max-insns 30000000000 -smp "$smp" -m "$mem" -append "$append" "$@" "$kernel" \
 			>"$out" 2>"$out.err" </dev/null
 	else
-		timeout 300 "$qemu" -accel tcg -cpu max -m "$mem" -kernel "$kernel" -append "$append" "$@" \
+		timeout 300 "$qemu" -accel tcg -cpu max -smp "$smp" -m "$mem" -kernel "$kernel" -append "$append" "$@" \
 			-serial stdio -display none -no-reboot -monitor none \
 			-device isa-debug-exit,iobase=0xf4,iosize=4 >"$out" 2>"$out.err" </dev/null
 	fi
 	echo "exit status: $?" >>"$out"
 }
 
-# each NAME MEM APPEND DISK-MB INITRD AWK [AWK-ARGS...]: boot on both, check.
+# each NAME MEM APPEND DISK-MB INITRD AWK [AWK-ARGS...]: boot on both (or
+# on $whos), with $smp CPUs, check.
+smp=1 whos="mmulab qemu"
 each() {
 	name="$1" mem="$2" append="$3" disk_mb="$4" rd="$5" prog="$6"
 	shift 6
-	for who in mmulab qemu; do
+	for who in $whos; do
 		if [ "$who" = mmulab ] && [ ! -x "$mmulab" ]; then
 			echo "SKIP osmem $name mmulab (no $mmulab)"
 			continue
@@ -113,9 +123,19 @@ each zoneinfo 128 "script=/wmark.sh" "" initrd wmark.awk
 each overcommit 128 "script=/overcommit.sh" "" initrd overcommit.awk
 each oom 64 "script=/oom.sh" "" initrd oom.awk
 each pagecache 64 "script=/pagecache.sh" "" initrd pagecache.awk
+each writeback 64 "script=/writeback.sh" "" initrd writeback.awk
+# At -smp 2 only mmulab: on QEMU the two vCPUs run in real time, and how
+# many allocations fail before the victim's memory is back (so whether a
+# second kill is needed) depends on that timing.
+smp=2 whos=mmulab
+each oom-smp2 64 "script=/oom.sh" "" initrd oom.awk
+smp=1 whos="mmulab qemu"
 if command -v mkswap >/dev/null; then
 	each swap 32 "script=/swap.sh" 128 initrd swap.awk -v disk_kb=131072 -v want_passes=3
 	each thrash 32 "script=/thrash.sh" 64 initrd thrash.awk
+	smp=2 whos=mmulab
+	each swap-smp2 32 "script=/swap-smp.sh" 128 initrd swap.awk -v disk_kb=131072 -v want_passes=2
+	smp=1 whos="mmulab qemu"
 else
 	echo "SKIP osmem swap (no mkswap to prepare the swap disk)"
 fi

@@ -20,7 +20,10 @@
  * its private memory at once rather than waiting for the victim to run
  * and exit.  While a victim's memory is still to be reaped no other task
  * is chosen: the allocating task yields so that the reaper and the
- * victim can run, and tries again.
+ * victim can run, and tries again.  One CPU at a time chooses (oom_lock,
+ * taken only by trylock as Linux's __alloc_pages_may_oom does): a CPU that
+ * finds it taken does not kill too, it yields and retries its allocation,
+ * which the other CPU's kill is about to make possible.
  */
 #include "kernel.h"
 #include "mm_inline.h"
@@ -33,6 +36,7 @@
 #define LONG_MIN	(-__LONG_MAX__ - 1)
 #define K(pages)	((pages) << (PAGE_SHIFT - 10))
 
+static spinlock_t oom_lock = __SPIN_LOCK_UNLOCKED;	/* one chooser at a time */
 static struct task_struct *oom_reaper_th;
 static struct mm_struct *oom_reaper_mm;		/* queued for the reaper (a reference held) */
 static pid_t oom_reaper_pid;			/* whose it was (the task may be gone by then) */
@@ -183,17 +187,24 @@ bool out_of_memory(gfp_t gfp_mask, unsigned int order)
 	/* A task already killed frees its memory on its way out: let it go. */
 	if (current->pending_signal == SIGKILL || current->oom_victim)
 		return true;
-	if (oom_reaper_mm)
+	if (!spin_trylock(&oom_lock))
+		return oom_wait_for_victim();	/* another CPU is choosing */
+	if (oom_reaper_mm) {
+		spin_unlock(&oom_lock);
 		return oom_wait_for_victim();
+	}
 	select_bad_process(&oc);
-	if (oc.chosen == (void *)-1ul)
+	if (oc.chosen == (void *)-1ul) {
+		spin_unlock(&oom_lock);
 		return oom_wait_for_victim();
+	}
 	if (!oc.chosen) {
 		dump_header(&oc, NULL);
 		printk("Out of memory and no killable processes...\n");
 		panic("System is deadlocked on memory\n");
 	}
 	oom_kill_process(&oc, "Out of memory");
+	spin_unlock(&oom_lock);
 	return oom_wait_for_victim();
 }
 
