@@ -3,7 +3,8 @@
  * ownership.h): a byte of kind and a word of owner per guest frame,
  * written by the guest OS through four ports, read by the visualiser and
  * --stats; the events it reports (process exits, OOM kills, TLB
- * shootdowns) are decoded and handed to a watcher, if one is attached.
+ * shootdowns, its /proc-style counters) are decoded and handed to a
+ * watcher, if one is attached.
  * It never raises an interrupt and never blocks the guest.
  */
 #include "devices/ownership.h"
@@ -32,6 +33,11 @@ static void event(struct ownership *o, uint8_t kind, uint32_t arg)
 		e.from_cpu = (int)(arg & 0x3f);
 		e.nr_pages = arg >> 6;
 		e.cpumask = (uint64_t)o->next_pid << 32 | o->next_pfn;
+	} else if (kind == OWN_EV_COUNTER) {
+		if (arg >= OWN_NR_COUNTERS)
+			return; /* an id this protocol does not define: ignored */
+		e.counter = arg;
+		e.value = (uint64_t)o->next_pid << 32 | o->next_pfn;
 	} else {
 		return; /* not an event of this protocol: ignored */
 	}

@@ -27,6 +27,18 @@
  *                     is 3FFFFH (a full flush; a count that does not fit
  *                     is sent as 3FFFEH); PFN and PID must be written
  *                     again before the next report
+ *                 83H a counter of the guest's (its /proc/vmstat and
+ *                     /proc/meminfo): the counter's id in bits 31:8, its
+ *                     64-bit value in PFN (low 32 bits) and PID (high 32
+ *                     bits); PFN and PID must be written again before the
+ *                     next report.  Ids, with Linux's names:
+ *                       0 nr_free_pages   4 pswpin    8 nr_tlb_local_flush_one
+ *                       1 pgfault         5 pswpout   9 nr_tlb_local_flush_all
+ *                       2 pgmajfault      6 oom_kill 10 Committed_AS (kB)
+ *                       3 cow_fault       7 nr_tlb_remote_flush
+ *                                                    11 nr_processes
+ *                     (cow_fault is mmulab's name; ids from 12 up are
+ *                     ignored)
  *   0x59C COMM  (8-bit OUT) the next byte of a process name; 0 ends the name
  *               and records it for PID (names longer than 15 bytes are cut)
  * Kinds: 0 free, 1 kernel, 2 slab, 3 page table, 4 anonymous, 5 file
@@ -46,8 +58,20 @@
 #define OWNERSHIP_NAMES 256
 
 /* Events (CMD kinds 80H and up). */
-enum { OWN_EV_EXIT = 0x80, OWN_EV_OOM_KILL = 0x81, OWN_EV_SHOOTDOWN = 0x82 };
+enum { OWN_EV_EXIT = 0x80, OWN_EV_OOM_KILL = 0x81, OWN_EV_SHOOTDOWN = 0x82, OWN_EV_COUNTER = 0x83 };
 #define OWN_SHOOTDOWN_FULL 0x3ffffu /* nr_pages of a full flush */
+
+/* Counter ids (event 83H); OWN_COUNTER_NAMES gives their names in id order. */
+enum {
+	OWN_CTR_NR_FREE_PAGES, OWN_CTR_PGFAULT, OWN_CTR_PGMAJFAULT, OWN_CTR_COW_FAULT,
+	OWN_CTR_PSWPIN, OWN_CTR_PSWPOUT, OWN_CTR_OOM_KILL, OWN_CTR_NR_TLB_REMOTE_FLUSH,
+	OWN_CTR_NR_TLB_LOCAL_FLUSH_ONE, OWN_CTR_NR_TLB_LOCAL_FLUSH_ALL, OWN_CTR_COMMITTED_AS_KB,
+	OWN_CTR_NR_PROCESSES, OWN_NR_COUNTERS
+};
+#define OWN_COUNTER_NAMES                                                                  \
+	{ "nr_free_pages", "pgfault", "pgmajfault", "cow_fault", "pswpin", "pswpout",      \
+	  "oom_kill", "nr_tlb_remote_flush", "nr_tlb_local_flush_one",                     \
+	  "nr_tlb_local_flush_all", "Committed_AS", "nr_processes" }
 
 /* One event, decoded. */
 struct ownership_event {
@@ -57,6 +81,8 @@ struct ownership_event {
 	int from_cpu;       /* shootdown: the CPU that sent the IPIs, */
 	uint64_t cpumask;   /* the CPUs asked to flush (bit N: CPU N), */
 	uint32_t nr_pages;  /* pages each invalidates, or OWN_SHOOTDOWN_FULL */
+	uint32_t counter;   /* counter: its id (OWN_CTR_*), */
+	uint64_t value;     /* and its value */
 };
 
 enum ownership_kind {

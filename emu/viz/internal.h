@@ -164,6 +164,8 @@ struct viz {
 	uint64_t nsds;
 	/* guest reports (ownership channel events) */
 	uint64_t exits, exits_signal, oom_kills;
+	uint64_t counter[OWN_NR_COUNTERS]; /* the latest value of each counter (83H), */
+	uint32_t counters_seen;            /* bit N: counter N was reported */
 	/* png: */
 	uint64_t next_tick, period_ticks;
 	/* sdl: */

@@ -198,6 +198,13 @@ static inline void layout_ipi_box(int i, int n, int *x, int *w)
  * below: a title line at FRAME_Y, then line 0 "frame 0xPFN: ..." with
  * the guest's and the MMU's view, and one line per mapping
  * "va VVVVVVVVVVVVVVVV SIZE RIGHTS A D  CR3 CCCCCCCCC pcid N ...". */
+/* The events panel: once the guest has reported counters (ownership event
+ * 83H), its lines 0.. are "guest: NAME VALUE  NAME VALUE ..." (COL_TEXT,
+ * at most COUNTERS_COLS characters each, counters in id order), and the
+ * event lines "SSS.ssssss TEXT" follow them; before, the events begin at
+ * line 0. */
+#define COUNTERS_LINE_Y(i) (EVENTS_Y + LINE_H + 2 + (i) * LINE_H)
+#define COUNTERS_COLS ((VIZ_W - EVENTS_X - 4) / FONT_W)
 #define FRAME_X WALK_X
 #define FRAME_Y 676
 #define FRAME_LINE_Y(i) (FRAME_Y + LINE_H + 2 + (i) * LINE_H)

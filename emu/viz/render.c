@@ -1,12 +1,14 @@
 /*
  * emu/viz/render.c — the whole picture: the title line, the four panels
- * (memory, TLB, page walk with the frame inspector, events) and, when
+ * (memory, TLB, page walk with the frame inspector, events with the
+ * guest's counters) and, when
  * asked, the help overlay.  The result is v->fb; png.c and sdl.c only
  * copy it out.
  */
 #include "emu/viz/internal.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 
 static void title(struct viz *v)
 {
@@ -24,14 +26,40 @@ static void title(struct viz *v)
 		fb_text(&v->fb, VIZ_W - 16 * FONT_W, 3, COL_TEXT, "h: help");
 }
 
+/* The guest's counters it has reported, as lines "guest: NAME VALUE  NAME
+ * VALUE ..." of at most COUNTERS_COLS characters, from line 0 of the
+ * events panel (layout.h).  Returns the lines drawn. */
+static int counters(struct viz *v)
+{
+	static const char *const names[OWN_NR_COUNTERS] = OWN_COUNTER_NAMES;
+	char line[COUNTERS_COLS + 1] = "", item[64];
+	int n = 0, len = 0;
+	for (int id = 0; id < OWN_NR_COUNTERS; id++) {
+		if (!(v->counters_seen & 1u << id))
+			continue;
+		int w = snprintf(item, sizeof(item), "%s %" PRIu64 "%s", names[id], v->counter[id],
+				 id == OWN_CTR_COMMITTED_AS_KB ? " kB" : "");
+		if (len && len + 2 + w > COUNTERS_COLS) {
+			fb_text(&v->fb, EVENTS_X, COUNTERS_LINE_Y(n++), COL_TEXT, line);
+			len = 0;
+		}
+		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
+				len ? "  " : "guest: ", item);
+	}
+	if (len)
+		fb_text(&v->fb, EVENTS_X, COUNTERS_LINE_Y(n++), COL_TEXT, line);
+	return n;
+}
+
 static void events(struct viz *v)
 {
 	struct fb *f = &v->fb;
 	fb_text(f, EVENTS_X, EVENTS_Y, COL_TITLE,
 		"events: page faults, CR3 writes, INVLPG/INVPCID, IPIs, shootdowns, guest exits");
-	int rows = (VIZ_H - EVENTS_Y - LINE_H - 4) / LINE_H;
+	int nc = counters(v);
+	int rows = (VIZ_H - EVENTS_Y - LINE_H - 4) / LINE_H - nc;
 	int first = v->nev > rows ? v->nev - rows : 0;
-	for (int i = first, y = EVENTS_Y + LINE_H + 2; i < v->nev; i++, y += LINE_H) {
+	for (int i = first, y = COUNTERS_LINE_Y(nc); i < v->nev; i++, y += LINE_H) {
 		const struct viz_event *e = &v->ev[i % VIZ_EVENTS];
 		fb_printf(f, EVENTS_X, y, e->colour, "%10.6f %s",
 			  (double)e->tick / (double)v->m->clock.ips, e->text);

@@ -5,7 +5,8 @@
  * invalidations mark the entry to flash for a few frames; page faults,
  * CR3 writes and INVLPG/INVPCID/#PF invalidations become log lines, and
  * so do the process exits, OOM kills and TLB shootdowns the guest reports
- * through the ownership channel (its watcher hook, as it reports them).
+ * through the ownership channel (its watcher hook, as it reports them);
+ * of the /proc-style counters it reports, the latest value of each is kept.
  * TLB hits are not asked for, so the host-pointer fast path stays on: the
  * hit rate comes from the always-on counters instead (viz_sample).
  *
@@ -220,6 +221,10 @@ void viz_on_guest_event(void *opaque, const struct ownership_event *e)
 		break;
 	case OWN_EV_SHOOTDOWN:
 		viz_shootdown_reported(v, e);
+		break;
+	case OWN_EV_COUNTER: /* the latest value is kept, render.c shows it */
+		v->counter[e->counter] = e->value;
+		v->counters_seen |= 1u << e->counter;
 		break;
 	}
 }

@@ -4,8 +4,8 @@
 # -d mmu trace and --stats JSON of the same run (frame map, TLB panel,
 # walk panel), a walk and a frame asked for (walk=, frame=) against the
 # trace, the A/D and heat overlays, IPIs against the -d ipi log, and
-# the guest's reports (exits, OOM kills, shootdowns) against what the
-# guest says or was written to send, the MMU's map of CR3s loaded before
+# the guest's reports (exits, OOM kills, shootdowns, counters) against
+# what the guest says or was written to send, the MMU's map of CR3s loaded before
 # the current one and the shootdown heuristic against a two-CPU guest
 # (vizsmp.c) and its trace; -display's bad input and fall-backs are one
 # clear line.
@@ -105,6 +105,11 @@ png="$tmp/vg/final.png"
 for to in 0 1 3; do
 	"$check" --arc "guest-shootdown-arc-$to" "$png" 4 2 $to shootdown
 done
+# Its counters (event 83H): the two ids it defines, the latest value of
+# pgfault (123456789H, both halves of the value), nothing for id 12, in
+# the order of the ids, on one line (four blanks: nothing follows).
+"$check" --text "guest-counters" "$png" counters \
+	"guest: nr_free_pages 12345  pgfault $((0x123456789))    "
 
 # Two vCPUs (vizsmp.c).  The MMU's map: the CR3 the BSP loaded before its
 # current one still colours its own tables and user pages, dim, as the
@@ -161,6 +166,10 @@ st=$(sed -n 's/^init: exited with status \([0-9]*\)$/\1/p' "$tmp/demo/out")
 if [ -n "$st" ] && [ "$segv" -gt 0 ]; then
 	"$check" --text "os-signalled" "$tmp/demo/final.png" legend "oom kills 0  signalled $segv  exits "
 	"$check" --text "os-init-exit" "$tmp/demo/final.png" events "guest: pid 1 (init) exited with status $st"
+	# init's do_exit reports the counters after its last fault, and
+	# the power-off line "vmstat: pgfault N ..." counts the same faults.
+	pgf=$(sed -n 's/^vmstat: pgfault \([0-9]*\) .*/\1/p' "$tmp/demo/out")
+	"$check" --text "os-counters-pgfault" "$tmp/demo/final.png" counters "  pgfault ${pgf:-none}  "
 else
 	echo "FAIL viz os-signalled (the demo printed no segfault or no init exit)"
 fi

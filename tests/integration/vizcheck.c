@@ -36,7 +36,10 @@
  *                            the trace) is cold
  *   --text NAME PNG PANEL TEXT  a line of PANEL (title, legend, tlbside,
  *                            walk, frame, events, help) begins with TEXT,
- *                            in any one colour
+ *                            in any one colour; of PANEL counters (the
+ *                            events panel's "guest: NAME VALUE ..." lines
+ *                            and its other lines from their first
+ *                            column), has TEXT at some character cell
  *   --arc NAME PNG NCPUS FROM TO [fixed|shootdown|likely]  the IPI strip's
  *                            latest arc, FROM -> TO, is drawn in the colour
  *                            of a fixed IPI (the default), of a shootdown
@@ -689,6 +692,7 @@ static int modes(int argc, char **argv)
 			{ "walk", WALK_X, WALK_Y, FRAME_Y - FONT_H },
 			{ "frame", FRAME_X, FRAME_Y, VIZ_H - FONT_H },
 			{ "events", EVENTS_X + 11 * FONT_W, EVENTS_Y, VIZ_H - FONT_H },
+			{ "counters", EVENTS_X, EVENTS_Y, VIZ_H - FONT_H },
 			{ "help", HELP_X + 10, HELP_Y + 8, HELP_Y + 8 },
 		};
 		int found = 0, known = 0;
@@ -696,8 +700,11 @@ static int modes(int argc, char **argv)
 			if (strcmp(panels[i].name, argv[4]))
 				continue;
 			known = 1;
+			/* counters: TEXT anywhere in a line, at a character cell */
+			int cols = strcmp(argv[4], "counters") ? 1 : COUNTERS_COLS;
 			for (int y = panels[i].y0; y <= panels[i].y1 && !found; y++)
-				found = text_at(panels[i].x, y, argv[5]);
+				for (int c = 0; c < cols && !found; c++)
+					found = text_at(panels[i].x + c * FONT_W, y, argv[5]);
 		}
 		if (!known)
 			return 2;

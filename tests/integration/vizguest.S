@@ -6,9 +6,12 @@
  * (event 80H, wait status 9), then process 8, "ok", exits with code 3
  * (wait status 300H).  Then two TLB shootdowns (event 82H; run it with
  * -smp 4): CPU 0 asks CPUs 1 and 3 to flush 5 pages, and CPU 2 asks CPUs
- * 0, 1 and 3 for a full flush.  The kernel leaves through isa-debug-exit
- * with value 0 (status 1).  viz.sh reads the event log, the legend and
- * the IPI strip from the PNG and expects exactly these.
+ * 0, 1 and 3 for a full flush.  Then counters (event 83H): nr_free_pages
+ * (id 0) = 12345, pgfault (id 1) = 7 and then 123456789H (a value above
+ * 32 bits, and the latest one counts), and id 12, which the protocol does
+ * not define.  The kernel leaves through isa-debug-exit
+ * with value 0 (status 1).  viz.sh reads the event log, the counters,
+ * the legend and the IPI strip from the PNG and expects exactly these.
  */
 	.code32
 	.text
@@ -43,6 +46,18 @@ _start:
 	mov	$0b1011, %eax		/* targets CPUs 0, 1 and 3, */
 	mov	$(2 | 0x3ffff << 6), %ebx	/* sender CPU 2, full flush */
 	call	shootdown
+	mov	$12345, %eax		/* counter 0, nr_free_pages: 12345 */
+	xor	%ebx, %ebx
+	xor	%ecx, %ecx
+	call	counter
+	mov	$7, %eax		/* counter 1, pgfault: 7, */
+	mov	$1, %ecx
+	call	counter
+	mov	$0x23456789, %eax	/* then 1_2345_6789H */
+	mov	$1, %ebx
+	call	counter
+	mov	$12, %ecx		/* id 12: none, ignored */
+	call	counter
 	mov	$0xf4, %dx		/* isa-debug-exit: status (0 << 1) | 1 */
 	xor	%eax, %eax
 	out	%al, %dx
@@ -70,6 +85,20 @@ shootdown:
 	mov	%ebx, %eax
 	shl	$8, %eax
 	or	$0x82, %eax
+	out	%eax, %dx
+	ret
+
+/* Event 83H: counter ECX is EBX:EAX (high:low). */
+counter:
+	mov	$0x590, %dx		/* PFN: the low half */
+	out	%eax, %dx
+	mov	$0x594, %dx		/* PID: the high half */
+	mov	%ebx, %eax
+	out	%eax, %dx
+	mov	$0x598, %dx
+	mov	%ecx, %eax
+	shl	$8, %eax
+	or	$0x83, %eax
 	out	%eax, %dx
 	ret
 

@@ -185,6 +185,8 @@ void do_group_exit(int code) __attribute__((noreturn));
 long do_wait4(pid_t pid, unsigned long status_addr, int options, unsigned long ru_addr);
 /* Frees a zombie's stack and task (after wait4). */
 void release_task(struct task_struct *p);
+/* Processes (thread groups, kernel threads included) from fork until reaped, as Linux's. */
+unsigned long nr_processes(void);
 
 /* kernel/exec.c */
 /* Replaces current's image with the program at path; 0 or -errno. */

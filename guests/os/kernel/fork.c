@@ -117,6 +117,18 @@ void release_task(struct task_struct *p)
 	put_task_struct(p);	/* the reaper's reference */
 }
 
+unsigned long nr_processes(void)
+{
+	unsigned long n = 0, flags;
+	struct list_head *pos;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each(pos, &init_task.tasks)
+		n += thread_group_leader(list_entry(pos, struct task_struct, tasks));
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return n;
+}
+
 struct task_struct *fork_idle(int cpu)
 {
 	struct task_struct *p = alloc_task(true);

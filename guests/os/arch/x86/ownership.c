@@ -2,7 +2,7 @@
  * ownership.c — the kernel's side of mmulab's frame-ownership channel
  * (protocol: devices/ownership.h).  Writes only: three OUTs per run of
  * frames, one per byte of a process name, two per process event (exit,
- * OOM kill), three per TLB shootdown.  On a PC without the device (QEMU)
+ * OOM kill), three per TLB shootdown, three per counter.  On a PC without the device (QEMU)
  * the ports are unclaimed and the writes vanish.
  *
  * The device has one set of registers for all CPUs, and a report is
@@ -11,8 +11,13 @@
  * handler on this one, must not write PID or PFN between them.
  */
 #include "asm.h"
+#include "kernel.h"
+#include "mman.h"
 #include "ownership.h"
+#include "sched.h"
 #include "spinlock.h"
+#include "swap.h"
+#include "tlbflush.h"
 
 #define OWN_PORT_PFN	0x590	/* outl: first frame of the next report */
 #define OWN_PORT_PID	0x594	/* outl: owner pid of the next report, or of the next name */
@@ -23,6 +28,7 @@
 #define OWN_EV_OOM_KILL	0x81
 #define OWN_EV_SHOOTDOWN 0x82	/* PFN, PID: the target CPUs; CMD: sender, pages */
 #define OWN_SHOOTDOWN_FULL 0x3ffffu	/* the page count of a full flush */
+#define OWN_EV_COUNTER	0x83	/* CMD: the counter's id; PFN, PID: its value, low and high */
 
 static spinlock_t ownership_lock = __SPIN_LOCK_UNLOCKED;
 
@@ -86,5 +92,30 @@ void ownership_report_shootdown(int from_cpu, unsigned long cpumask, unsigned lo
 	outl(OWN_PORT_PFN, (u32)cpumask);		/* CPUs 0-31 */
 	outl(OWN_PORT_PID, (u32)(cpumask >> 32));	/* CPUs 32-63 */
 	outl(OWN_PORT_CMD, OWN_EV_SHOOTDOWN | ((u32)from_cpu & 0x3f) << 8 | pages << 14);
+	spin_unlock_irqrestore(&ownership_lock, flags);
+}
+
+void ownership_report_counters(void)
+{
+	struct vm_event_state ev;
+	struct tlb_stat tlb;
+	unsigned long flags;
+
+	all_vm_events(&ev);
+	tlb_stat_sum(&tlb);
+	/* In the protocol's id order (devices/ownership.h). */
+	const u64 value[] = {
+		nr_free_pages(), ev.pgfault, ev.pgmajfault, ev.cow_fault,
+		reclaim_stat.pswpin, reclaim_stat.pswpout, reclaim_stat.oom_kill,
+		tlb.remote_flush, tlb.local_flush_one, tlb.local_flush_all,
+		(u64)max(vm_committed_as, 0l) * 4, nr_processes(),
+	};
+
+	spin_lock_irqsave(&ownership_lock, flags);
+	for (u32 id = 0; id < ARRAY_SIZE(value); id++) {
+		outl(OWN_PORT_PFN, (u32)value[id]);
+		outl(OWN_PORT_PID, (u32)(value[id] >> 32));
+		outl(OWN_PORT_CMD, OWN_EV_COUNTER | id << 8);
+	}
 	spin_unlock_irqrestore(&ownership_lock, flags);
 }
