@@ -19,16 +19,7 @@ typedef struct {
 int __sched_cpucount(size_t size, const cpu_set_t *set);
 #define CPU_COUNT(set) __sched_cpucount(sizeof(cpu_set_t), (set))
 
-/* Clone flags (Linux's). */
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SIGHAND 0x00000800
-#define CLONE_THREAD 0x00010000
-#define CLONE_SYSVSEM 0x00040000
-#define CLONE_SETTLS 0x00080000
-#define CLONE_PARENT_SETTID 0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
+#include "../../include/uapi/sched.h" /* clone's flags: the ABI, shared with the kernel */
 
 int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
 int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
