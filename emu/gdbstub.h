@@ -146,6 +146,16 @@ struct gdb_walk {
  * -1 with w->why.  Page tables are read only from RAM. */
 int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w);
 
+/* The registers a walk depends on: gdb_walk takes them from a vCPU, the
+ * visualiser from an address space it recorded.  pdpte: PAE's PDPTE
+ * registers (SDM §4.4.1), or NULL to read the PDPT from memory. */
+struct gdb_paging {
+	uint64_t cr0, cr3, cr4, efer;
+	const uint64_t *pdpte;
+};
+int gdb_walk_paging(struct bus *b, const struct gdb_paging *p, uint64_t la,
+		    struct gdb_walk *w);
+
 /* Copy guest memory at linear address `la` through `c`'s paging, RAM only,
  * no side effects.  Return the bytes done (fewer when a page is not
  * mapped or not RAM).  Writes drop decoded code of the frames they touch. */

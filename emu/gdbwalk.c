@@ -6,14 +6,17 @@
  * have side effects).  So a debugger session leaves the TLB statistics and
  * the page tables exactly as the guest left them.  gdb's addresses are
  * linear addresses (in 64-bit mode the segment bases of code and data are
- * 0); `monitor walk` prints the same walk entry by entry (gdbmon.c).
+ * 0); `monitor walk` prints the same walk entry by entry (gdbmon.c), and
+ * the visualiser's walk for a typed address is this one too
+ * (gdb_walk_paging on an address space it recorded, emu/viz/pgtree.c).
  *
  * The walk follows SDM vol. 3 ch. 4 for each paging mode:
  *   32-bit (§4.3)  CR3[31:12] → PDE (linear bits 31:22) → PTE (21:12);
  *                  a PDE with PS=1 and CR4.PSE=1 maps 4 MiB.
  *   PAE (§4.4)     CR3[31:5] → PDPTE (31:30) → PDE (29:21) → PTE (20:12);
  *                  PDE.PS=1 maps 2 MiB.  (The CPU keeps the PDPTEs in
- *                  registers loaded at MOV to CR3; this walk reads memory.)
+ *                  registers loaded at MOV to CR3; gdb's walk reads memory,
+ *                  the visualiser's passes the registers it recorded.)
  *   4-level (§4.5) CR3 → PML4E (47:39) → PDPTE (38:30) → PDE (29:21) →
  *                  PTE (20:12); PS=1 in a PDPTE maps 1 GiB, in a PDE 2 MiB.
  *   5-level        a PML5E (56:48) above the PML4E when CR4.LA57=1.
@@ -28,23 +31,28 @@
 const char *const gdb_level_names[6] = { "", "PTE", "PDE", "PDPTE",
 					"PML4E", "PML5E" };
 
-/* Entry `index` of the table at `table` (4 or 8 bytes wide); -1 when the
- * table is not in RAM. */
-static int read_entry(const struct cpu *c, struct gdb_walk *w, int level,
-		      uint64_t table, unsigned index)
+/* Entry `index` of the table at `table` (4 or 8 bytes wide), or of the
+ * PDPTE registers `regs` when given; -1 when the table is not in RAM or
+ * the entry is not present. */
+static int read_entry(struct bus *b, struct gdb_walk *w, int level,
+		      uint64_t table, unsigned index, const uint64_t *regs)
 {
 	struct gdb_walk_step *s = &w->step[w->nsteps];
 	s->level = level;
 	s->index = index;
 	s->entry_pa = table + index * (w->wide ? 8u : 4u);
-	const uint8_t *p = bus_ram_range(c->bus, s->entry_pa, w->wide ? 8 : 4);
-	if (!p) {
-		snprintf(w->why, sizeof(w->why), "%s at %#llx is not in RAM",
-			 gdb_level_names[level], (unsigned long long)s->entry_pa);
-		return -1;
-	}
 	uint64_t e = 0;
-	memcpy(&e, p, w->wide ? 8 : 4); /* x86 hosts only, as all of mmulab */
+	if (regs) {
+		e = regs[index];
+	} else {
+		const uint8_t *p = bus_ram_range(b, s->entry_pa, w->wide ? 8 : 4);
+		if (!p) {
+			snprintf(w->why, sizeof(w->why), "%s at %#llx is not in RAM",
+				 gdb_level_names[level], (unsigned long long)s->entry_pa);
+			return -1;
+		}
+		memcpy(&e, p, w->wide ? 8 : 4); /* x86 hosts only, as all of mmulab */
+	}
 	s->entry = e;
 	w->nsteps++;
 	if (!(e & PTE_P)) {
@@ -62,12 +70,13 @@ static int leaf(struct gdb_walk *w, uint64_t la, uint64_t base, int shift)
 	return 0;
 }
 
-int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w)
+int gdb_walk_paging(struct bus *b, const struct gdb_paging *c, uint64_t la,
+		    struct gdb_walk *w)
 {
 	memset(w, 0, sizeof(*w));
 	if (!(c->cr0 & CR0_PG)) {
 		w->mode = "paging off";
-		w->pa = c->long_mode ? la : la & 0xffffffffu;
+		w->pa = la & 0xffffffffu; /* no long mode without paging */
 		return 0;
 	}
 	if (!(c->efer & EFER_LMA) && la > 0xffffffffu) {
@@ -77,13 +86,13 @@ int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w)
 	}
 	if (!(c->cr4 & CR4_PAE)) {
 		w->mode = "32-bit";
-		if (read_entry(c, w, 2, c->cr3 & 0xfffff000u, (la >> 22) & 0x3ff))
+		if (read_entry(b, w, 2, c->cr3 & 0xfffff000u, (la >> 22) & 0x3ff, NULL))
 			return -1;
 		uint64_t pde = w->step[0].entry;
 		if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) /* PSE-36: 20:13 → 39:32 */
 			return leaf(w, la, (pde & 0xffc00000u) |
 				    ((pde >> 13 & 0xff) << 32), 22);
-		if (read_entry(c, w, 1, pde & 0xfffff000u, (la >> 12) & 0x3ff))
+		if (read_entry(b, w, 1, pde & 0xfffff000u, (la >> 12) & 0x3ff, NULL))
 			return -1;
 		return leaf(w, la, w->step[1].entry & 0xfffff000u, 12);
 	}
@@ -111,7 +120,8 @@ int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w)
 		unsigned index = (unsigned)(la >> shift) & 511;
 		if (top == 3 && level == 3) /* the PAE PDPT has 4 entries */
 			index = (unsigned)(la >> 30) & 3;
-		if (read_entry(c, w, level, table, index))
+		if (read_entry(b, w, level, table, index,
+			       top == 3 && level == 3 ? c->pdpte : NULL))
 			return -1;
 		uint64_t e = w->step[w->nsteps - 1].entry;
 		int large = (level == 2 || (level == 3 && top > 3)) && (e & PTE_PS);
@@ -120,6 +130,12 @@ int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w)
 				    shift);
 		table = e & ADDR_MASK;
 	}
+}
+
+int gdb_walk(const struct cpu *c, uint64_t la, struct gdb_walk *w)
+{
+	const struct gdb_paging p = { c->cr0, c->cr3, c->cr4, c->efer, NULL };
+	return gdb_walk_paging(c->bus, &p, la, w);
 }
 
 /* Physical address for `la` and how many bytes of RAM follow it in the

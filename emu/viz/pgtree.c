@@ -4,8 +4,8 @@
  * dirty bit is set, no TLB entry is filled or dropped, nothing is counted
  * and MMIO is never touched.  Two uses: the whole tree of an address
  * space, leaf by leaf (the MMU's frame map, the A/D overlay and the frame
- * inspector's reverse lookup), and the walk of one linear address (the
- * walk the user asks for).
+ * inspector's reverse lookup); the walk of one linear address the user
+ * asks for is gdb's side-effect-free walk (emu/gdbwalk.c), at the end.
  *
  * The structures follow SDM vol. 3 ch. 4:
  *   32-bit (§4.3)  CR3[31:12] -> PDE (linear 31:22) -> PTE (21:12); a PDE
@@ -21,6 +21,7 @@
  * level (with EFER.NXE=1).
  */
 #include "emu/viz/internal.h"
+#include "emu/gdbstub.h"
 
 #include <string.h>
 
@@ -71,16 +72,10 @@ static uint64_t read_entry(struct bus *b, int wide, uint64_t table, unsigned i,
 	return e;
 }
 
-/* Bits of the linear address that index level `lv`, and their shift. */
+/* The shift of the linear-address bits that index level `lv`. */
 static int level_shift(const struct viz_space *s, int lv)
 {
 	return 12 + (lv - 1) * (s->mode == PGM_32 ? 10 : 9);
-}
-
-static unsigned level_index(const struct viz_space *s, int lv, uint64_t la)
-{
-	uint64_t mask = s->mode == PGM_32 ? 1023 : (s->mode == PGM_PAE && lv == 3) ? 3 : 511;
-	return (unsigned)((la >> level_shift(s, lv)) & mask);
 }
 
 /* Does entry `e` at level `lv` map a page (rather than point to a table)? */
@@ -184,54 +179,54 @@ long viz_tree_walk(struct bus *b, const struct viz_space *s, long budget,
 	return budget - t.budget;
 }
 
+/* The walk for an address the user asked for: gdb's side-effect-free walk
+ * (emu/gdbwalk.c) on the recorded address space, with PAE's PDPTE
+ * registers as recorded, and the rights combined over its entries. */
 int viz_soft_walk(struct bus *b, const struct viz_space *s, uint64_t la,
-		  struct viz_walk *w)
+		  struct viz_walk *vw)
 {
-	memset(w, 0, sizeof(*w));
-	w->la = la;
-	w->cr3 = s->cr3;
-	w->soft = 1;
-	w->mode = s->mode;
+	memset(vw, 0, sizeof(*vw));
+	vw->la = la;
+	vw->cr3 = s->cr3;
+	vw->soft = 1;
+	vw->mode = s->mode;
 	if (s->mode == PGM_OFF)
 		return -1;
-	int wide = s->mode != PGM_32;
+	const struct gdb_paging p = {
+		.cr0 = CR0_PE | CR0_PG,
+		.cr3 = s->cr3,
+		.cr4 = (s->pse ? CR4_PSE : 0) | (s->mode != PGM_32 ? CR4_PAE : 0) |
+		       (s->mode == PGM_5 ? CR4_LA57 : 0),
+		.efer = (s->mode >= PGM_4 ? EFER_LME | EFER_LMA : 0) | (s->nxe ? EFER_NXE : 0),
+		.pdpte = s->pdpte_loaded ? s->pdpte : NULL,
+	};
+	struct gdb_walk w;
+	int r = gdb_walk_paging(b, &p, la, &w);
 	int user = 1, write = 1, nx = 0;
-	uint64_t table = s->mode == PGM_32 ? s->cr3 & 0xfffff000u : s->cr3 & ADDR_MASK;
-	for (int lv = viz_space_top(s); lv >= 1; lv--) {
-		uint64_t epa, e;
-		unsigned i = level_index(s, lv, la);
-		if (s->mode == PGM_PAE && lv == 3) {
-			/* The PDPTE registers, loaded at MOV to CR3 (§4.4.1). */
-			e = s->pdpte_loaded ? s->pdpte[i]
-				: read_entry(b, 1, s->cr3 & 0xffffffe0u, i, &epa);
-			epa = (s->cr3 & 0xffffffe0u) + i * 8u;
-		} else {
-			e = read_entry(b, wide, table, i, &epa);
-		}
-		w->s[w->n].level = lv;
-		w->s[w->n].pa = epa;
-		w->s[w->n].val = e;
-		w->n++;
+	for (int i = 0; i < w.nsteps; i++) {
+		uint64_t e = w.step[i].entry;
+		int lv = w.step[i].level;
+		vw->s[vw->n].level = lv;
+		vw->s[vw->n].pa = w.step[i].entry_pa;
+		vw->s[vw->n].val = e;
+		vw->n++;
 		if (!(e & PTE_P)) {
-			w->not_present = lv;
+			vw->not_present = lv;
 			return -1;
 		}
-		if (!(s->mode == PGM_PAE && lv == 3)) {
+		if (!(s->mode == PGM_PAE && lv == 3)) { /* PDPTEs carry no rights */
 			user = user && (e & PTE_U);
 			write = write && (e & PTE_W);
 		}
-		nx = nx || (s->nxe && wide && (e & PTE_NX));
-		if (is_leaf(s, lv, e)) {
-			uint64_t size = 1ull << level_shift(s, lv);
-			w->pa = entry_addr(s, lv, e, 1) | (la & (size - 1));
-			w->size = size;
-			w->user = user;
-			w->write = write;
-			w->nx = nx;
-			w->done = 1;
-			return 0;
-		}
-		table = entry_addr(s, lv, e, 0);
+		nx = nx || (s->nxe && w.wide && (e & PTE_NX));
 	}
-	return -1;
+	if (r)
+		return -1;
+	vw->pa = w.pa;
+	vw->size = w.page_size;
+	vw->user = user;
+	vw->write = write;
+	vw->nx = nx;
+	vw->done = 1;
+	return 0;
 }

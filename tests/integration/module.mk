@@ -54,17 +54,15 @@ $(VIZGUEST): tests/integration/vizguest.S
 	objcopy -I elf64-x86-64 -O elf32-i386 $@.64 $@
 # vizsmp.c: two vCPUs, a second address space and IPIs with and without
 # flushes in their handlers, for the MMU's map and the shootdown marks;
-# it reports shootdowns through the guest OS's own ownership.c, of which
-# it keeps only what it calls (function sections, --gc-sections): the
-# counters' report reads the kernel's counters, which it does not have.
+# it reports shootdowns through the guest OS's own ownership.c.
 VIZSMP := $(BUILD)/tests/integration/vizsmp.elf
 $(BUILD)/tests/integration/os-ownership.o: guests/os/arch/x86/ownership.c
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(filter-out -mcmodel=kernel,$(OS_CFLAGS)) -mcmodel=small -ffunction-sections -c $< -o $@
+	$(GUEST_CC) $(filter-out -mcmodel=kernel,$(OS_CFLAGS)) -mcmodel=small -c $< -o $@
 $(VIZSMP:.elf=.elf64): tests/integration/vizsmp.c $(BUILD)/tests/integration/os-ownership.o \
 		$(GUEST_COMMON_OBJS) guests/common/link.ld
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -Wl,--gc-sections -o $@ $< \
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< \
 		$(BUILD)/tests/integration/os-ownership.o $(GUEST_COMMON_OBJS) -lgcc
 $(VIZSMP): $(VIZSMP:.elf=.elf64)
 	objcopy -I elf64-x86-64 -O elf32-i386 $< $@

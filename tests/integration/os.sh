@@ -54,7 +54,7 @@ check() {	# NAME WHO OUT INITRD
 		fi
 	fi
 	if [ "$4" = initrd.cpio ]; then
-		awk -f "$dir/workloads.awk" "$3" >"$3.numbers"
+		awk -f "$dir/check.awk" -f "$dir/workloads.awk" "$3" >"$3.numbers"
 		if [ "$(grep -c '^ok ' "$3.numbers")" -eq 12 ] && ! grep -q '^bad ' "$3.numbers"; then
 			echo "PASS os $1 numbers-$2"
 		else
@@ -63,7 +63,7 @@ check() {	# NAME WHO OUT INITRD
 		fi
 		total=$(awk -f "$dir/buddyinfo.awk" "$3" |
 			awk '{ for (o = 0; o <= 10; o++) n += $(5 + o) * 2 ^ o } END { print n * 4 }')
-		awk -v total="$total" -f "$dir/views.awk" "$3" >"$3.views"
+		awk -v total="$total" -f "$dir/check.awk" -f "$dir/views.awk" "$3" >"$3.views"
 		if [ "$(grep -c '^ok ' "$3.views")" -eq 3 ] && ! grep -q '^bad ' "$3.views"; then
 			echo "PASS os $1 views-$2"
 		else

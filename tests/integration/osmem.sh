@@ -46,7 +46,7 @@ fi
 numbers() {
 	name="$1" who="$2" out="$3" prog="$4"
 	shift 4
-	awk "$@" -f "$dir/$prog" "$out" >"$out.numbers"
+	awk "$@" -f "$dir/check.awk" -f "$dir/$prog" "$out" >"$out.numbers"
 	if grep -q '^ok ' "$out.numbers" && ! grep -q '^bad' "$out.numbers"; then
 		echo "PASS osmem $name numbers-$who"
 	else

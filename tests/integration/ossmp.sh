@@ -58,7 +58,7 @@ extract() {
 numbers() {	# name who file checks awk-args...: all `checks` of smp.awk made, none bad
 	name=$1 who=$2 file=$3 want=$4
 	shift 4
-	awk "$@" -f "$dir/smp.awk" "$file" >"$file.numbers"
+	awk "$@" -f "$dir/check.awk" -f "$dir/smp.awk" "$file" >"$file.numbers"
 	if [ "$(grep -c '^ok ' "$file.numbers")" -eq "$want" ] && ! grep -q '^bad ' "$file.numbers"; then
 		echo "PASS ossmp $name numbers-$who ($want checks)"
 	else

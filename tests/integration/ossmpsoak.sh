@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 qemu=$(command -v qemu-system-x86_64 2>/dev/null)
 
 check() {	# WHO OUT
-	awk -v cpus=4 -v reads="$reads" -f guests/os/tests/smp.awk "$2" >"$2.numbers"
+	awk -v cpus=4 -v reads="$reads" -f guests/os/tests/check.awk -f guests/os/tests/smp.awk "$2" >"$2.numbers"
 	if grep -q '^ok mmapstorm-stale$' "$2.numbers" && ! grep -q '^bad' "$2.numbers"; then
 		echo "PASS ossmpsoak $1 ($(grep '^mmapstorm: [0-9]* generations' "$2" | cut -d' ' -f2-))"
 	else

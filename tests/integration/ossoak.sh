@@ -20,7 +20,7 @@ if ! command -v mkswap >/dev/null; then
 	exit 0
 fi
 check() {	# WHO OUT
-	awk -v disk_kb=262144 -v want_passes=40 -f guests/os/tests/swap.awk "$2" >"$2.numbers"
+	awk -v disk_kb=262144 -v want_passes=40 -f guests/os/tests/check.awk -f guests/os/tests/swap.awk "$2" >"$2.numbers"
 	pswpin=$(awk '$1 == "pswpin" { print $2 }' "$2")
 	if ! grep -q '^bad' "$2.numbers" && [ "${pswpin:-0}" -ge 1048576 ]; then
 		echo "PASS ossoak $1 ($pswpin pages swapped in)"

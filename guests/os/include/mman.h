@@ -66,6 +66,8 @@ extern struct vm_event_state vm_event_states[NR_CPUS];
 #define vmstat (vm_event_states[smp_processor_id()])
 /* mm/pgtable.c: the counters of every CPU, added up. */
 void all_vm_events(struct vm_event_state *sum);
+/* Sends the counters the visualiser shows through the ownership channel (mm/vmstat.c). */
+void vm_report_counters(void);
 extern struct page *zero_page;
 
 /* ---- mm/pgtable.c ---- */

@@ -46,13 +46,10 @@ void ownership_report_oom_kill(pid_t pid);
 #define OWNERSHIP_FLUSH_ALL	(~0ul)
 void ownership_report_shootdown(int from_cpu, unsigned long cpumask, unsigned long nr_pages);
 /*
- * Reports the counters of /proc/vmstat and /proc/meminfo the visualiser
- * shows (event 83H, one per counter: nr_free_pages, pgfault, pgmajfault,
- * cow_fault, pswpin, pswpout, oom_kill, nr_tlb_remote_flush,
- * nr_tlb_local_flush_one, nr_tlb_local_flush_all, Committed_AS in kB,
- * nr_processes), summed over CPUs as /proc/vmstat sums them.  Takes
- * tasklist_lock: not to be called with it held.
+ * Reports counters (event 83H): value[id] for ids 0 to n - 1, in the
+ * protocol's order (devices/ownership.h: nr_free_pages, pgfault, ...).
+ * The kernel gathers them in mm/vmstat.c (vm_report_counters).
  */
-void ownership_report_counters(void);
+void ownership_report_counters(const u64 *value, unsigned int n);
 
 #endif

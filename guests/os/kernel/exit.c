@@ -89,7 +89,7 @@ void do_exit(int code)
 		code = leader->group_exit_code;
 	if (thread_group_leader(tsk))
 		ownership_report_exit(tsk->pid, code);
-	ownership_report_counters();
+	vm_report_counters();
 	exit_mm(tsk);
 	for (int fd = 0; fd < NR_OPEN; fd++)
 		if (tsk->files[fd]) {

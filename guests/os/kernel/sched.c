@@ -365,7 +365,7 @@ void scheduler_tick(struct pt_regs *regs)
 	if (smp_processor_id() == 0)
 		do_timer();
 	if (smp_processor_id() == 0 && jiffies % 100 == 0)
-		ownership_report_counters();
+		vm_report_counters();
 	if (user_mode(regs))
 		p->utime++;
 	else if (p != this_cpu()->idle)

@@ -4,13 +4,17 @@
  * protection, Linux's layout, and the node's LRU sizes), /proc/swaps, and
  * the reclaim, swap and OOM lines of /proc/vmstat (Linux's names;
  * nr_written counts pages written out, file writeback and swap, and
- * pgpgout the same in kB, as Linux's).
+ * pgpgout the same in kB, as Linux's); and the counters the visualiser
+ * shows, sent through the ownership channel (vm_report_counters).
  */
 #include "kernel.h"
 #include "mm_inline.h"
 #include "mman.h"
 #include "mmzone.h"
+#include "ownership.h"
+#include "sched.h"
 #include "swap.h"
+#include "tlbflush.h"
 
 unsigned long show_zoneinfo(char *buf, unsigned long size)
 {
@@ -69,4 +73,28 @@ unsigned long nr_swapcache_pages(void)
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
 		n += PageSwapCache(pfn_to_page(pfn)) && page_ref_count(pfn_to_page(pfn)) > 0;
 	return n;
+}
+
+/*
+ * Sends the /proc/vmstat and /proc/meminfo counters the visualiser shows,
+ * in the ownership protocol's id order (devices/ownership.h): nr_free_pages,
+ * pgfault, pgmajfault, cow_fault, pswpin, pswpout, oom_kill,
+ * nr_tlb_remote_flush, nr_tlb_local_flush_one, nr_tlb_local_flush_all,
+ * Committed_AS in kB, nr_processes — summed over CPUs as /proc/vmstat sums
+ * them.  Takes tasklist_lock (nr_processes): not to be called with it held.
+ */
+void vm_report_counters(void)
+{
+	struct vm_event_state ev;
+	struct tlb_stat tlb;
+
+	all_vm_events(&ev);
+	tlb_stat_sum(&tlb);
+	const u64 value[] = {
+		nr_free_pages(), ev.pgfault, ev.pgmajfault, ev.cow_fault,
+		reclaim_stat.pswpin, reclaim_stat.pswpout, reclaim_stat.oom_kill,
+		tlb.remote_flush, tlb.local_flush_one, tlb.local_flush_all,
+		(u64)max(vm_committed_as, 0l) * 4, nr_processes(),
+	};
+	ownership_report_counters(value, ARRAY_SIZE(value));
 }

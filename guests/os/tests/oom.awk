@@ -10,10 +10,6 @@
 # totalpages) * 2 / 3 of the VmRSS, VmPTE, VmSwap it printed, its
 # predicted victim must be the one killed, and the kernel must still run
 # the rest of the script.  Prints "ok NAME" or "bad NAME: ...".
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
 function num(s) { gsub(/[^0-9-]/, "", s); return s + 0 }
 /^MemTotal: / && !memtotal { memtotal = $2 }
 /^SwapTotal: / && swaptotal == "" { swaptotal = $2 }

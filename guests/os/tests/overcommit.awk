@@ -9,10 +9,6 @@
 #           largest accepted is that bound - Committed_AS - 1, and it can be
 #           touched page by page without a fault too many.
 # Prints "ok NAME" or "bad NAME: ..." per check.
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
 function num(s) { gsub(/[^0-9]/, "", s); return s + 0 }
 /^MemTotal: / && !memtotal { memtotal = $2 }
 /^overcommit: MemTotal / { ram = $3; swap = $6; ratio = $9; want("ram", ram * 4, memtotal) }

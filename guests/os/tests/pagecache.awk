@@ -3,15 +3,6 @@
 # by P * 4 kB; the second read takes minor faults only (P of them) and
 # Cached stays; drop_caches (nobody maps the file then) gives the P pages
 # back; the third read is cold again.  Prints "ok NAME" or "bad NAME: ...".
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
-function after(key,   s) {	# the number after "KEY " (with its sign)
-	if (!match($0, key " [-+]?[0-9]+")) return "none"
-	s = substr($0, RSTART + length(key) + 1, RLENGTH - length(key) - 1)
-	return s + 0
-}
 /^pagecache: .*: [0-9]+ bytes = [0-9]+ pages$/ { bytes = $3; pages = int((bytes + 4095) / 4096); want("pages", $6, pages) }
 /^pagecache: first read/ { want("cold-majflt", after("majflt"), pages); want("cold-cached", after("Cached"), pages * 4) }
 /^pagecache: second read/ {

@@ -27,10 +27,6 @@
 #   stale       (-v stale=1: mmapstorm under tlb.skip_shootdown) the
 #               skipped shootdown was detected
 # Prints "ok NAME" or "bad NAME: ..." per check; the caller counts them.
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
 # The number just before word w in the current line ("400 without" -> 400).
 function before(w,   i) {
 	for (i = 2; i <= NF; i++)

@@ -5,23 +5,15 @@
 # ("verified"), with major faults and swap-ins (the set does not fit);
 # no swap checksum mismatch was reported (no "BUG:" line, swap_csum_errors
 # 0); init ended cleanly.  Prints "ok NAME" or "bad NAME: ...".
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
-function after(key) {
-	if (!match($0, key " \\+[0-9]+")) return -1
-	return substr($0, RSTART + length(key) + 2, RLENGTH - length(key) - 2) + 0
-}
 /^Adding [0-9]+k swap on \/dev\/sda\./ { want("swapon", $2, (disk_kb - 4) "k") }
 /^memhog: pass [0-9]+: / {
 	pass = $3 + 0; passes++
 	if (pass > 1) {
 		want("pass" pass "-verified", $NF, "verified")
-		want("pass" pass "-majflt", after("majflt") > 0, 1)
-		want("pass" pass "-pswpin", after("pswpin") > 0, 1)
+		want("pass" pass "-majflt", after("majflt") + 0 > 0, 1)
+		want("pass" pass "-pswpin", after("pswpin") + 0 > 0, 1)
 	}
-	want("pass" pass "-pswpout", after("pswpout") > 0, 1)
+	want("pass" pass "-pswpout", after("pswpout") + 0 > 0, 1)
 }
 /^BUG: / { bug++ }
 /^swap_csum_errors / { csum = $2 }

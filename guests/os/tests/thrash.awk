@@ -4,20 +4,12 @@
 # wrote; no swap checksum mismatch; a clean power-off.  The counts depend
 # on timing (kswapd runs when the scheduler lets it): only their signs are
 # checked.  Prints "ok NAME" or "bad NAME: ...".
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
-function after(key) {
-	if (!match($0, key " \\+[0-9]+")) return -1
-	return substr($0, RSTART + length(key) + 2, RLENGTH - length(key) - 2) + 0
-}
 /^thrash: pass [0-9]+: / {
 	pass = $3 + 0; passes++
-	want("pass" pass "-pswpout", after("pswpout") > 0, 1)
+	want("pass" pass "-pswpout", after("pswpout") + 0 > 0, 1)
 	if (pass > 1) {
-		want("pass" pass "-majflt", after("majflt") > 0, 1)
-		want("pass" pass "-pswpin", after("pswpin") > 0, 1)
+		want("pass" pass "-majflt", after("majflt") + 0 > 0, 1)
+		want("pass" pass "-pswpin", after("pswpin") + 0 > 0, 1)
 	}
 }
 /^thrash: [0-9]+ pages held the wrong value$/ { want("values", $2, 0) }

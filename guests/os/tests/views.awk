@@ -6,10 +6,6 @@
 #   ps/pmap  init (pid 1, waiting for the shell) has the same VSZ and RSS
 #            in `ps` as the totals of `pmap 1`.
 # Prints "ok NAME" or "bad NAME: ..." per check; the caller wants no "bad".
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
 /^MemTotal: / { want("meminfo-memtotal", $2, total) }
 /^    PID COMMAND / { inps = 1; next }
 inps && $1 == 1 && $2 == "init" { vsz = $3; rss = $4 }

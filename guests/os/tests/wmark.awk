@@ -11,10 +11,6 @@
 #   protection (lowmem_reserve) of zone i against zone j: the managed pages
 #   of zones i+1..j divided by 256 (DMA, DMA32) or 32 (Normal).
 # Prints "ok NAME" or "bad NAME: ..." per check.
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
 function isqrt(x,   r) {
 	r = int(sqrt(x))
 	while (r * r > x) r--

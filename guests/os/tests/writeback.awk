@@ -8,15 +8,6 @@
 # writes E (the D bits, found through the reverse map), then nothing; the
 # same stores again fault nowhere and sync writes E again; read(2) after
 # drop_caches finds the E stamps.  Prints "ok NAME" or "bad NAME: ...".
-function want(name, got, expected) {
-	if (got == expected) print "ok " name
-	else print "bad " name ": got " got ", expected " expected
-}
-function after(key,   s) {	# the number after "KEY " (with its sign)
-	if (!match($0, key " [-+]?[0-9]+")) return "none"
-	s = substr($0, RSTART + length(key) + 1, RLENGTH - length(key) - 1)
-	return s + 0
-}
 /^writeback: .*: [0-9]+ bytes = [0-9]+ pages$/ {
 	pages = int(($3 + 4095) / 4096); even = int((pages + 1) / 2); want("pages", $6, pages)
 }

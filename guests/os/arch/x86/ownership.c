@@ -2,8 +2,8 @@
  * ownership.c — the kernel's side of mmulab's frame-ownership channel
  * (protocol: devices/ownership.h).  Writes only: three OUTs per run of
  * frames, one per byte of a process name, two per process event (exit,
- * OOM kill), three per TLB shootdown, three per counter.  On a PC without the device (QEMU)
- * the ports are unclaimed and the writes vanish.
+ * OOM kill), three per TLB shootdown, three per counter.  On a PC without
+ * the device (QEMU) the ports are unclaimed and the writes vanish.
  *
  * The device has one set of registers for all CPUs, and a report is
  * several OUTs (PID, then PFN and CMD), so reports are made under
@@ -11,13 +11,8 @@
  * handler on this one, must not write PID or PFN between them.
  */
 #include "asm.h"
-#include "kernel.h"
-#include "mman.h"
 #include "ownership.h"
-#include "sched.h"
 #include "spinlock.h"
-#include "swap.h"
-#include "tlbflush.h"
 
 #define OWN_PORT_PFN	0x590	/* outl: first frame of the next report */
 #define OWN_PORT_PID	0x594	/* outl: owner pid of the next report, or of the next name */
@@ -95,24 +90,12 @@ void ownership_report_shootdown(int from_cpu, unsigned long cpumask, unsigned lo
 	spin_unlock_irqrestore(&ownership_lock, flags);
 }
 
-void ownership_report_counters(void)
+void ownership_report_counters(const u64 *value, unsigned int n)
 {
-	struct vm_event_state ev;
-	struct tlb_stat tlb;
 	unsigned long flags;
 
-	all_vm_events(&ev);
-	tlb_stat_sum(&tlb);
-	/* In the protocol's id order (devices/ownership.h). */
-	const u64 value[] = {
-		nr_free_pages(), ev.pgfault, ev.pgmajfault, ev.cow_fault,
-		reclaim_stat.pswpin, reclaim_stat.pswpout, reclaim_stat.oom_kill,
-		tlb.remote_flush, tlb.local_flush_one, tlb.local_flush_all,
-		(u64)max(vm_committed_as, 0l) * 4, nr_processes(),
-	};
-
 	spin_lock_irqsave(&ownership_lock, flags);
-	for (u32 id = 0; id < ARRAY_SIZE(value); id++) {
+	for (u32 id = 0; id < n; id++) {
 		outl(OWN_PORT_PFN, (u32)value[id]);
 		outl(OWN_PORT_PID, (u32)(value[id] >> 32));
 		outl(OWN_PORT_CMD, OWN_EV_COUNTER | id << 8);
